@@ -1,0 +1,93 @@
+"""Metric keys (RECORD.md) stated in prose: 新收到…申请236件, 上年结转7件, 信息处理费400元 …
+
+Each key has patterns tried in document order over the sections where the fact is
+written; the first hit wins. A stated zero (未收到, 无…行政复议, 未收取) is a value of 0.
+Table figures come from the table parser and take precedence over prose.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .document import Doc, Metric
+from .values import parse_number
+
+N = r"(?P<n>\d+(?:,\d{3})*|[零〇一二两三四五六七八九十百千]+)"
+_SP = r"\s*"
+_REQ = r"(?:政府信息公开申请|依申请公开(?:政府信息)?(?:申请)?|信息公开申请|公开申请|申请)"
+_NOT_TABLE = re.compile(r"\t|\|")
+
+REQUEST_SECTIONS = ("overview", "requests", "preamble")
+REVIEW_SECTIONS = ("overview", "requests", "review_litigation", "preamble")
+FEE_SECTIONS = ("overview", "requests", "fees", "other", "problems")
+
+
+@dataclass(frozen=True)
+class MetricPattern:
+    key: str
+    pattern: re.Pattern
+    sections: tuple[str, ...]
+    zero: bool = False  # the pattern states a zero rather than capturing a number
+
+
+def _p(key: str, regex: str, sections: tuple[str, ...], zero: bool = False) -> MetricPattern:
+    return MetricPattern(key, re.compile(regex), sections, zero)
+
+
+PATTERNS: list[MetricPattern] = [
+    _p("requests.received", rf"(?:新收到|新收|共收到|收到|接收到?)(?:了)?(?:各类|群众|公众|公民、法人(?:或|和)其他组织)?(?:提出)?(?:的)?{_REQ}(?:政府信息)?(?:数|数量|件数)?(?:为|共|共计|合计)?{_SP}{N}{_SP}件", REQUEST_SECTIONS),
+    _p("requests.received", rf"(?:未|没有)(?:收到|接到|受理)(?:过)?(?:任何)?(?:群众|公众|公民、法人(?:或|和)其他组织)?(?:的|提出的)?(?:依申请公开|政府信息公开申请|信息公开申请|申请公开)", REQUEST_SECTIONS, zero=True),
+    _p("requests.carried_over", rf"上(?:一)?年(?:度)?结转(?:的)?(?:政府信息公开|依申请公开)?(?:申请)?(?:数|数量)?(?:为)?{_SP}{N}{_SP}件", REQUEST_SECTIONS),
+    _p("requests.carried_forward", rf"(?:结转|转)(?:至)?下(?:一)?年度?(?:继续)?(?:办理)?(?:答复)?(?:的)?(?:申请)?(?:有|为)?{_SP}{N}{_SP}件", REQUEST_SECTIONS),
+    _p("requests.completed", rf"(?:已|共|全部)?办结(?:申请)?(?:的)?(?:申请)?(?:为)?{_SP}{N}{_SP}件", ("requests",)),
+    _p("requests.granted", rf"(?:予以公开|同意公开)(?:答复)?(?:的)?(?:有)?{_SP}{N}{_SP}件", ("requests", "overview")),
+    _p("requests.partially_granted", rf"部分公开(?:答复)?(?:的)?(?:有)?{_SP}{N}{_SP}件", ("requests", "overview")),
+    _p("requests.denied", rf"不予公开(?:答复)?(?:的)?(?:有)?{_SP}{N}{_SP}件", ("requests", "overview")),
+    _p("requests.unable_to_provide", rf"无法提供(?:的)?(?:有)?{_SP}{N}{_SP}件", ("requests", "overview")),
+    _p("requests.not_processed", rf"不予处理(?:的)?(?:有)?{_SP}{N}{_SP}件", ("requests", "overview")),
+    _p("requests.other_handling", rf"其他处理(?:的)?(?:有)?{_SP}{N}{_SP}件", ("requests", "overview")),
+    _p("review.total", rf"(?:被申请|申请|提起|发生|收到)?行政复议(?:申请|案件)?(?:共|数)?(?:为|有)?{_SP}{N}{_SP}(?:件|起)", REVIEW_SECTIONS),
+    _p("review.total", rf"{N}{_SP}(?:件|起)(?:涉及|因)?(?:政府信息公开(?:工作)?(?:的)?)?行政复议", REVIEW_SECTIONS),
+    _p("review.total", r"(?:无|未发生|没有|未收到|未有)(?:因)?(?:政府信息公开(?:工作|申请)?)?(?:而)?(?:引起|引发|被申请|提起|的)?(?:的)?行政复议", REVIEW_SECTIONS, zero=True),
+    _p("litigation.total", rf"(?:被提起|提起|发生|收到)?行政诉讼(?:案件)?(?:共|数)?(?:为|有)?{_SP}{N}{_SP}(?:件|起)", REVIEW_SECTIONS),
+    _p("litigation.total", r"(?:无|未发生|没有|未有)[^。；;，,]{0,24}行政诉讼", REVIEW_SECTIONS, zero=True),
+    _p("fees.information_processing_yuan", rf"信息处理费(?:共|合计|为)?{_SP}(?P<n>\d+(?:\.\d+)?){_SP}元", FEE_SECTIONS),
+    _p("fees.information_processing_yuan", r"(?:未|没有|无|不)(?:收取|产生|发生|涉及)[^。；;]{0,20}(?:信息处理费|收费|费用|信息费)|信息处理费[^。；;]{0,12}(?:为零|为0|0元|均未|未收取)|无收取信息费", FEE_SECTIONS, zero=True),
+    _p("proactive.published_items", rf"主动公开(?:各类)?(?:政府|政务)?信息(?:数|总数)?(?:共|共计)?(?:为)?{_SP}{N}{_SP}(?:条|件)", ("overview", "proactive", "preamble")),
+    _p("proactive.published_items", rf"(?:公开|公布|发布)(?:各类)?(?:政府|政务)信息(?:共|共计)?{_SP}{N}{_SP}(?:条|件)", ("overview", "proactive")),
+]
+
+
+def text_metrics(doc: Doc) -> dict[str, Metric]:
+    """The first statement of each key, in document order."""
+    out: dict[str, Metric] = {}
+    for p in doc.paragraphs:
+        if p.section in (None, "boilerplate"):
+            continue
+        vs, ve = doc.view.to_view(p.start, p.end)
+        text = doc.view.text[vs:ve]
+        if _NOT_TABLE.search(text):
+            continue
+        for mp in PATTERNS:
+            if mp.key in out or p.section not in mp.sections:
+                continue
+            m = mp.pattern.search(text)
+            if not m:
+                continue
+            if mp.zero:
+                value, gs, ge = 0, m.start(), m.end()
+            else:
+                value = parse_number(m.group("n"))
+                if value is None:
+                    continue
+                gs, ge = m.start("n"), m.end("n")
+            start, end = doc.view.to_original(vs + gs, vs + ge)
+            out[mp.key] = Metric(value=value, start=start, end=end, evidence=_sentence(text, m.start(), m.end()))
+    return out
+
+
+def _sentence(text: str, s: int, e: int) -> str:
+    a = max((text.rfind(c, 0, s) for c in "。；;"), default=-1) + 1
+    ends = [i for i in (text.find(c, e) for c in "。；;") if i >= 0]
+    b = min(ends) + 1 if ends else len(text)
+    return text[a:b].strip()[:200]

@@ -1,0 +1,169 @@
+"""Stage 7 — record: who reported, for which year, the figures, and their checks."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .checks import run_checks
+from .document import Doc, Metric, Record
+from .headings import STANDARD_HEADINGS, TITLE, find_title, split_marker
+from .metrics import text_metrics
+from .values import date_value
+
+_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
+_TITLE_TAIL = re.compile(r"\s*(?:关于)?(?:(?:19|20)\d{2}\s*年度?)?\s*(?:政府|政务)?(?:信息公开|政务公开|信息).*$")
+_TITLE_HEAD_YEAR = re.compile(r"^\s*(?:19|20)\d{2}\s*年度?\s*")
+# Abbreviations that a title uses for a body whose full name the record should carry.
+_AGENCY_ALIASES = {"科委": "科学技术委员会", "发改委": "发展和改革委员会", "经信委": "经济和信息化委员会", "教委": "教育委员会",
+                   "卫健委": "卫生健康委员会", "住建委": "住房和城乡建设委员会", "商委": "商务委员会"}
+_IMAGE_NAME = re.compile(r"\b\d{8,}\.(?:png|jpe?g|gif|bmp)\b", re.I)
+_EMPTY_ROW = re.compile(r"^(?:\|\s*)+\|?\s*$|^(?:\|\s*){3,}")
+
+
+def build_record(doc: Doc) -> Record:
+    view_texts = [doc.view_text(p) for p in doc.paragraphs]
+    title_text, title_orig = _title(doc, view_texts)
+    metrics = dict(text_metrics(doc))
+    year = _year(doc, title_text)
+    record = Record(
+        source=doc.source,
+        text=doc.text,
+        title=title_orig,
+        agency=_agency(doc, title_text),
+        year=year,
+        published=_published(doc),
+        format=_format(doc, year),
+        script=doc.view.script,
+        paragraphs=doc.paragraphs,
+        sections=_sections(doc, view_texts),
+        entities=doc.entities,
+        metrics=metrics,
+        checks=run_checks(metrics),
+        warnings=list(doc.warnings) + _warnings(doc, view_texts),
+        meta={k: v for k, v in doc.meta.items() if k not in ("sha256",)} | {"sha256": doc.meta.get("sha256")},
+    )
+    return record
+
+
+def _title(doc: Doc, texts: list[str]) -> tuple[str | None, str | None]:
+    """(title in the view's Simplified script, title as written)."""
+    body = [i for i, p in enumerate(doc.paragraphs) if p.section in ("preamble", "boilerplate") and p.start >= doc.body_start]
+    start = find_title(texts, body) if body else None
+    if start is not None:
+        parts = [start]
+        if not TITLE.search(texts[start]) and start + 1 < len(texts):
+            parts.append(start + 1)
+        view = "".join(texts[i].strip() for i in parts)
+        orig = "".join(doc.paragraph_text(doc.paragraphs[i]).strip() for i in parts)
+        return view, orig
+    crawler = doc.meta.get("crawler", {}).get("title")
+    if crawler:
+        from .normalize import normalize
+
+        return normalize(crawler).text, crawler
+    return None, None
+
+
+def _agency(doc: Doc, title: str | None) -> str | None:
+    if title:
+        name = _TITLE_TAIL.sub("", _TITLE_HEAD_YEAR.sub("", title)).strip(" 《》\"“”")
+        if 2 <= len(name) <= 40:
+            return _expand_alias(re.sub(r"\s+", "", name))
+    # No title: the first government body named in the report's own text.
+    agencies = [e for e in doc.entities if e.label == "AGENCY" and e.normalized]
+    for suffix in ("人民政府", "管委会", "政府", "局", "委员会"):
+        for e in agencies:
+            if e.normalized.endswith(suffix):
+                return e.normalized
+    return agencies[0].normalized if agencies else None
+
+
+def _expand_alias(name: str) -> str:
+    for short, full in _AGENCY_ALIASES.items():
+        if name.endswith(short):
+            return name[: -len(short)] + full
+    return name
+
+
+def _year(doc: Doc, title: str | None) -> int | None:
+    for source in (title, doc.meta.get("crawler", {}).get("title")):
+        if source:
+            m = _YEAR_IN_TITLE.search(source)
+            if m:
+                return int(m.group(1))
+    years = Counter(
+        int(e.value[:4])
+        for e in doc.entities
+        if e.label == "DATE" and isinstance(e.value, str) and re.match(r"\d{4}$", e.value[:4] or "")
+        and doc.paragraphs[e.paragraph].section in ("preamble", "overview")
+    )
+    return years.most_common(1)[0][0] if years else None
+
+
+def _published(doc: Doc) -> str | None:
+    crawler = doc.meta.get("crawler", {}).get("published")
+    if crawler:
+        value = date_value(crawler.split()[0])
+        if value:
+            return value[:10]
+    for e in doc.entities:
+        p = doc.paragraphs[e.paragraph]
+        if e.label == "DATE" and p.section == "preamble" and p.end - p.start <= 60 and isinstance(e.value, str) \
+                and re.fullmatch(r"\d{4}-\d{2}-\d{2}(T.*)?", e.value):
+            return e.value[:10]
+    return None
+
+
+def _format(doc: Doc, year: int | None) -> str:
+    text = doc.view.text
+    if year is not None and year <= 2018:
+        return "legacy"
+    if "〔2021〕30号" in text or "本年制发件数" in text or "三安全一稳定" in text:
+        return "2021"
+    if "〔2019〕60号" in text or "本年新制作数量" in text:
+        return "2019"
+    if year is not None:
+        return "2021" if year >= 2021 else "2019"
+    return "2021" if len(set(STANDARD_HEADINGS.findall(text))) >= 4 else "unknown"
+
+
+def _sections(doc: Doc, texts: list[str]) -> list[dict]:
+    out: list[dict] = []
+    for p, text in zip(doc.paragraphs, texts):
+        opens = p.heading == "top"
+        if out and out[-1]["label"] == p.section and not opens:
+            out[-1]["end"] = p.end
+            out[-1]["paragraphs"].append(p.index)
+            continue
+        out.append({
+            "label": p.section,
+            "heading": doc.paragraph_text(p).strip() if opens else None,
+            "start": p.start,
+            "end": p.end,
+            "paragraphs": [p.index],
+        })
+    return out
+
+
+def _warnings(doc: Doc, texts: list[str]) -> list[str]:
+    warnings: list[str] = []
+    paragraphs = doc.paragraphs
+    for i, p in enumerate(paragraphs):
+        if p.heading != "top":
+            continue
+        nxt = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+        if nxt is None or nxt.heading == "top" or nxt.section == "boilerplate":
+            level, _ = split_marker(texts[i])
+            marker = texts[i].strip()[:1] if level == "top" else ""
+            warnings.append(f"section {marker} ({p.section}) has a heading but no content (table lost?)".replace("  ", " "))
+    images = sorted({m.group() for t in texts for m in _IMAGE_NAME.finditer(t)})
+    if images:
+        warnings.append(f"table lost: replaced by image file name(s) {', '.join(images[:5])}")
+    empty_rows = sum(1 for t in texts if _EMPTY_ROW.match(t.strip()))
+    if empty_rows >= 3:
+        warnings.append(f"table lost: {empty_rows} table rows have only empty cells")
+    if not any(p.heading == "top" for p in paragraphs):
+        warnings.append("no section headings found; sections were guessed from keywords")
+    if "信息公开" not in doc.view.text and "政务公开" not in doc.view.text:
+        warnings.append("this does not look like a government information-disclosure annual report")
+    return warnings

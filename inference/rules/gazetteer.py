@@ -1,0 +1,100 @@
+"""Names that AGENCY spans are built from: administrative divisions (cpca's table of
+3,500 provinces, cities and counties), development-zone words, level words, department
+stems (data/departments.txt) and agency suffixes, found in one pass with Aho-Corasick."""
+from __future__ import annotations
+
+import csv
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+import ahocorasick
+
+REGION, ZONE, LEVEL, STEM, WEAK, SUFFIX, NAME = "region", "zone", "level", "stem", "weak", "suffix", "name"
+
+ZONES = ("新区", "高新区", "高新技术产业开发区", "高新技术开发区", "经济技术开发区", "经济开发区", "开发区", "经开区",
+         "综合实验区", "实验区", "自贸区", "自由贸易试验区", "示范区", "产业园区", "工业园区", "园区", "片区", "保税区",
+         "试验区", "管理区", "风景区")
+LEVELS = ("省", "市", "县", "区", "镇", "乡", "街道", "州", "盟", "旗", "村", "社区", "国家", "中共", "全国", "自治区", "自治州", "自治县")
+SUFFIXES = (
+    "人民政府", "政府", "人民代表大会常务委员会", "人民代表大会", "人大常委会", "常委会", "人大", "政协", "委员会", "党工委", "管委会",
+    "工委", "党委", "党组", "纪委", "监委", "纪委监委", "办公厅", "办公室", "办", "局", "厅", "部", "署", "院", "人民法院",
+    "法院", "人民检察院", "检察院", "中心", "所", "站", "处", "科", "队", "大队", "支队", "分局", "委", "领导小组", "管理处",
+    "服务中心", "事务中心", "便民服务中心", "服务站", "工作站",
+)
+NAMES = ("国务院", "国务院办公厅", "中共中央", "党中央", "中央", "全国人大", "全国人大常委会", "全国政协", "最高人民法院",
+         "最高人民检察院", "中共中央办公厅", "国家统计局")
+# Region names that are ordinary words far more often than places.
+_REGION_STOP = {"市辖区", "城区", "郊区", "矿区", "新区", "开发区", "和平", "朝阳", "长安", "白山", "永安", "新华", "城关", "西区",
+                "东区", "南区", "北区", "中区", "江南", "河东", "河西", "城中", "城东", "城西", "城南", "城北", "市中", "高新", "新城",
+                "宝山", "吉利", "安宁", "大同", "太平", "长治", "兴业", "通道", "万年", "永和", "和顺", "平安", "龙门", "丰都"}
+_REGION_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县", "地区", "林区", "省", "市", "县", "区", "盟", "旗")
+
+
+@dataclass(frozen=True)
+class Component:
+    kind: str
+    length: int
+
+
+def _cpca_adcodes() -> Path | None:
+    spec = importlib.util.find_spec("cpca")  # located, not imported: cpca's __init__ needs pkg_resources
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
+    return path if path.exists() else None
+
+
+def region_names() -> set[str]:
+    names: set[str] = set()
+    path = _cpca_adcodes()
+    if path is not None:
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                names.add(row["name"])
+    out = set()
+    for name in names:
+        if name in _REGION_STOP or len(name) < 2:
+            continue
+        out.add(name)
+        for suffix in _REGION_SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                short = name[: -len(suffix)]
+                if short not in _REGION_STOP:
+                    out.add(short)
+                break
+    return out
+
+
+def department_stems() -> tuple[set[str], set[str]]:
+    strong, weak = set(), set()
+    path = Path(__file__).with_name("data") / "departments.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("weak "):
+            weak.add(line[5:].strip())
+        else:
+            strong.add(line)
+    return strong, weak
+
+
+def build_automaton(extra_regions: set[str] | None = None) -> ahocorasick.Automaton:
+    """One automaton over every component; a word listed under two kinds keeps the stronger."""
+    automaton = ahocorasick.Automaton()
+    strong, weak = department_stems()
+    # Later kinds override earlier ones for the same word.
+    for kind, words in (
+        (WEAK, weak),
+        (REGION, region_names() | (extra_regions or set())),
+        (LEVEL, set(LEVELS)),
+        (ZONE, set(ZONES)),
+        (STEM, strong),
+        (SUFFIX, set(SUFFIXES)),
+        (NAME, set(NAMES)),
+    ):
+        for word in words:
+            automaton.add_word(word, Component(kind, len(word)))
+    automaton.make_automaton()
+    return automaton

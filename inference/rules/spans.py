@@ -1,0 +1,235 @@
+"""Rule span tagger: COUNT, PERCENT, DATE, MONEY by pattern; AGENCY from gazetteer chains.
+
+Patterns read each paragraph's normalised view (Simplified, half-width), so 礄口區 and
+２０２２ need no patterns of their own; matches are mapped back to original offsets.
+Spans are not tagged inside `boilerplate` (LABELS.md).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..document import Doc, Entity
+from . import gazetteer as gz
+
+NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
+CN = r"[零〇○一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?"
+_SP = r"[ \t]*"
+MULT = r"(?:千万|百万|万亿|万|亿)"
+# Classifiers, with the words they start that are not classifiers excluded.
+CLASSIFIER = (
+    r"(?:人次|件次|户次|家次|条次|项次|个工作日|工作日|个月|个|件(?!事)|条(?!例|款|件)|项(?!目)|次(?!性|要|数)|人(?!民|员|才|大|口|社)|家(?!庭|长)|户(?!籍|外)"
+    r"|篇|期(?!间|限|满|待)|份(?!额)|场(?!所|景|地)|名(?!称|单|录)|笔|类|批(?!准|复|示)|处(?!理|置|罚|长)|台(?!账|阶)|所(?!有|在|属|以)"
+    r"|座(?!谈)|套|张|册|部(?!门|分|署|长|件)|位(?!于|置)|轮|支(?!持|撑|付|出)|枚|块|道(?!路)|届|节(?!点|约)|门(?!户|槛)|辆|架(?!构)|艘|吨"
+    r"|亩|平方米|平方公里|公里|千米|米|天|日(?!起|前|后|常)|小时|分钟|周(?!年|边)|岁|床|票|幅|款|首(?!页|次)|页(?!面)|卷|盒|箱|封|余(?=[件条个项次人家户篇])"
+    r"|例|宗|起|单(?!位)|组(?!织)|班|栏|个(?=栏目))"
+)
+_NOT_BEFORE = r"(?<![\dA-Za-z第.\-/#_@])"
+
+COUNT_RE = re.compile(
+    rf"{_NOT_BEFORE}(?:{NUM}{_SP}(?:余|多)?{_SP}{MULT}?{_SP}(?:余|多)?{_SP}{CLASSIFIER}"
+    rf"|{NUM}{_SP}(?:余|多)?{MULT}(?![元\d])"
+    rf"|(?<![第\u4e00-\u9fff]){CN}(?:余|多)?{MULT}?(?:余|多)?{CLASSIFIER})"
+)
+PERCENT_RE = re.compile(
+    rf"{_NOT_BEFORE}(?:{NUM}{_SP}%|{NUM}{_SP}个?百分点)|百分之(?:百|{CN})|(?<=[超近达约逾占比])[一二三四五六七八九]成"
+)
+MONEY_RE = re.compile(rf"{_NOT_BEFORE}(?:{NUM}|{CN}){_SP}(?:余|多)?{_SP}(?:千万|百万|万|亿|千)?{_SP}(?:余|多)?{_SP}元")
+_YEAR = r"(?:(?:19|20)\d{2}|[二][〇零○][〇零○一二三四五六七八九]{2})"
+_MD = rf"(?:{_SP}\d{{1,2}}{_SP}月(?:{_SP}\d{{1,2}}{_SP}[日号])?|[一二三四五六七八九十]{{1,3}}月(?:[一二三四五六七八九十]{{1,3}}[日号])?)"
+DATE_RE = re.compile(
+    rf"(?<!\d){_YEAR}{_SP}年(?:度)?{_MD}?(?:底|初|末)?(?![\d])"
+    rf"|(?<!\d)(?:19|20)\d{{2}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?:{_SP}/?{_SP}\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?(?!\d)"
+    rf"|(?<![\d年.])\d{{1,2}}{_SP}(?:至|-|~|—){_SP}\d{{1,2}}{_SP}月(?!\d)"
+    rf"|(?<![\d年.])\d{{1,2}}{_SP}月{_SP}\d{{1,2}}{_SP}[日号](?!\d)"
+)
+_CN_COUNT_SKIP = re.compile(r"^(?:[一两百千十〇零○])(?:余|多)?[^\d]")  # 一个, 两微, 千家万户: not counts
+
+# A table row: cells separated by tabs or pipes. Bare numbers in cells are COUNTs.
+_TABLE_ROW = re.compile(r"\t|\|")
+_CELL_NUMBER = re.compile(r"(?<=[\t|])[ \t]*(-?\d+(?:\.\d+)?)[ \t]*(?=[\t|]|$)")
+
+_GENERIC_BEFORE = ("各", "有关", "相关", "上级", "下级", "所属", "其他", "各级", "基层", "乡", "该", "本", "兄弟", "对口", "省级", "市级", "县级", "区级")
+_BAD_NEXT = {
+    "委": "托员屈派",
+    "办": "理结件事法好成学文",
+    "局": "面势限部",
+    "院": "校士子落",
+    "部": "门分署长件位",
+    "处": "理置罚长",
+    "科": "技学研普室长",
+    "所": "有在属以",
+    "站": "点长群在",
+    "厅": "长",
+    "队": "伍员长",
+    "中心": "工城区",
+}
+_LABEL_ORDER = {"MONEY": 0, "PERCENT": 1, "DATE": 2, "COUNT": 3, "AGENCY": 4}
+
+
+@dataclass
+class _Match:
+    start: int  # view offsets
+    end: int
+    label: str
+    origin: str = "text"
+
+
+class RuleSpanTagger:
+    """Tags COUNT, PERCENT, DATE, MONEY and AGENCY spans in every non-boilerplate paragraph."""
+
+    name = "rules"
+
+    def __init__(self, extra_regions: set[str] | None = None):
+        self.extra_regions = extra_regions or set()
+        self._automaton = None
+
+    @property
+    def automaton(self):
+        if self._automaton is None:
+            self._automaton = gz.build_automaton(self.extra_regions)
+        return self._automaton
+
+    def tag(self, doc: Doc) -> None:
+        view = doc.view
+        entities: list[Entity] = []
+        for p in doc.paragraphs:
+            if p.section == "boilerplate":
+                continue
+            vs, ve = view.to_view(p.start, p.end)
+            for m in self.find(view.text, vs, ve):
+                start, end = view.to_original(m.start, m.end)
+                entities.append(Entity(label=m.label, start=start, end=end, text=doc.text[start:end],
+                                       paragraph=p.index, confidence=0.9, source="rules", origin=m.origin))
+        doc.entities = entities
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[_Match]:
+        """All spans in text[start:end] (view offsets), overlaps resolved."""
+        end = len(text) if end is None else end
+        found: list[_Match] = []
+        for label, pattern in (("MONEY", MONEY_RE), ("PERCENT", PERCENT_RE), ("DATE", DATE_RE), ("COUNT", COUNT_RE)):
+            for m in pattern.finditer(text, start, end):
+                s, e = _strip(text, m.start(), m.end())
+                if label == "COUNT" and _skip_count(text, s, e):
+                    continue
+                found.append(_Match(s, e, label))
+        found.extend(self._table_cells(text, start, end))
+        found.extend(self._agencies(text, start, end))
+        return _resolve(found)
+
+    def _table_cells(self, text: str, start: int, end: int) -> list[_Match]:
+        segment = text[start:end]
+        if not _TABLE_ROW.search(segment):
+            return []
+        return [_Match(start + m.start(1), start + m.end(1), "COUNT", "table") for m in _CELL_NUMBER.finditer(segment)]
+
+    def _agencies(self, text: str, start: int, end: int) -> list[_Match]:
+        """Chains of contiguous components ending in a suffix: 南岗区|营商环境建设监督|局."""
+        longest: dict[int, gz.Component] = {}
+        for e, comp in self.automaton.iter(text, start, end):
+            s = e + 1 - comp.length
+            if s not in longest or comp.length > longest[s].length:
+                longest[s] = comp
+        out: list[_Match] = []
+        i = start
+        while i < end:
+            if i not in longest:
+                i += 1
+                continue
+            chain = []
+            j = i
+            while j in longest and j < end:
+                comp = longest[j]
+                chain.append((j, comp))
+                j += comp.length
+            matches = _chain_agencies(text, chain, start)
+            out.extend(matches)
+            i = j if matches else i + 1
+        return out
+
+
+def _chain_agencies(text: str, chain: list[tuple[int, gz.Component]], floor: int) -> list[_Match]:
+    """Split a chain into agencies: a level word or region after a suffix starts a new one
+    (县委|县政府, a list); a stem or suffix after one continues it (an internal office)."""
+    groups: list[list[tuple[int, gz.Component]]] = [[]]
+    for pos, comp in chain:
+        current = groups[-1]
+        if current and comp.kind in (gz.LEVEL, gz.REGION, gz.ZONE) and any(c.kind in (gz.SUFFIX, gz.NAME) for _, c in current):
+            groups.append([])
+        groups[-1].append((pos, comp))
+    out = []
+    for group in groups:
+        while group and group[0][1].kind == gz.WEAK:  # 和/与/管理 cannot start a name
+            group = group[1:]
+        # Trim trailing components after the last suffix, and suffixes unfit by what follows.
+        while group:
+            pos, comp = group[-1]
+            if comp.kind in (gz.SUFFIX, gz.NAME) and _suffix_ok(text, pos, comp):
+                break
+            group = group[:-1]
+        if not group:
+            continue
+        kinds = {c.kind for _, c in group}
+        if not kinds & {gz.REGION, gz.ZONE, gz.LEVEL, gz.STEM, gz.NAME}:
+            continue
+        if kinds <= {gz.LEVEL, gz.SUFFIX, gz.WEAK} and group[0][1].kind == gz.LEVEL and group[0][1].length == 1 \
+                and len(group) == 1:
+            continue
+        s = group[0][0]
+        e = group[-1][0] + group[-1][1].length
+        if group[0][1].kind == gz.ZONE:
+            s = _zone_prefix(text, s, floor)
+        if any(text[max(floor, s - len(g)) : s] == g for g in _GENERIC_BEFORE):
+            continue
+        e = _alias(text, e)
+        out.append(_Match(s, e, "AGENCY"))
+    return out
+
+
+def _suffix_ok(text: str, pos: int, comp: gz.Component) -> bool:
+    word = text[pos : pos + comp.length]
+    nxt = text[pos + comp.length : pos + comp.length + 1]
+    bad = _BAD_NEXT.get(word)
+    return not (bad and nxt and nxt in bad)
+
+
+def _zone_prefix(text: str, s: int, floor: int) -> int:
+    """A zone named by two unknown characters (沈抚新区): take them into the name."""
+    if s - 2 >= floor and re.fullmatch(r"[\u4e00-\u9fff]{2}", text[s - 2 : s]) and not re.search(r"[的在和及与、是为对由将]", text[s - 2 : s]):
+        return s - 2
+    return s
+
+
+def _alias(text: str, e: int) -> int:
+    """兰州新区经济发展局(统计局): an agency's second name in brackets belongs to it."""
+    m = re.match(r"\([\u4e00-\u9fff]{1,12}(?:局|委|办|中心|室)\)", text[e : e + 16])
+    return e + m.end() if m else e
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _skip_count(text: str, s: int, e: int) -> bool:
+    span = text[s:e]
+    if _CN_COUNT_SKIP.match(span):
+        return True
+    nxt = text[e : e + 1]
+    return span[-1:] == "次" and nxt in "性"
+
+
+def _resolve(found: list[_Match]) -> list[_Match]:
+    """Keep the longest of overlapping spans; on equal length, the more specific label."""
+    found.sort(key=lambda m: (-(m.end - m.start), _LABEL_ORDER[m.label], m.start))
+    taken: list[_Match] = []
+    occupied: set[int] = set()
+    for m in found:
+        if m.end <= m.start or any(i in occupied for i in range(m.start, m.end)):
+            continue
+        taken.append(m)
+        occupied.update(range(m.start, m.end))
+    return sorted(taken, key=lambda m: m.start)

@@ -1,0 +1,77 @@
+"""Stage 3 — split: paragraphs from lines; one-line crawls are cut at headings.
+
+A crawler that flattened a page leaves the whole report on one line, with headings
+inline (…电子邮箱：x@163.com。一、总体情况2020年，我区…). Such lines are cut before
+each numbered heading and after a known section heading's words, so that headings and
+table starts become paragraphs of their own.
+"""
+from __future__ import annotations
+
+import re
+
+from .document import Doc, Paragraph
+from .headings import CN_DIGITS, INLINE_TOP_HEADING
+
+LONG_LINE = 300  # only lines longer than this are cut inline
+
+_SENTENCE_END = "。；;！!？?：:）)」”】"
+_WEAK_MARKERS = re.compile(
+    rf"[{CN_DIGITS}]{{1,2}}、"              # 二、
+    rf"|\([{CN_DIGITS}]{{1,2}}\)"           # (二)
+    r"|(?<![\d.])\d{1,2}[.、](?=[\u4e00-\u9fff])"  # 2.xx (not 99.1)
+    r"|第二十条第\([一二三四五六七八九十]+\)项"   # table 2 blocks
+)
+
+
+def split(doc: Doc) -> list[Paragraph]:
+    view = doc.view.text
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in view.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        s, e = _trim(view, start, end)
+        if s >= e:
+            continue
+        if e - s > LONG_LINE and s >= _view_body_start(doc):
+            spans.extend(_cut_inline(view, s, e))
+        else:
+            spans.append((s, e))
+    paragraphs = []
+    for vs, ve in spans:
+        os_, oe = doc.view.to_original(vs, ve)
+        if oe > os_:
+            paragraphs.append(Paragraph(index=len(paragraphs), start=os_, end=oe))
+    return paragraphs
+
+
+def _view_body_start(doc: Doc) -> int:
+    return doc.view.to_view(doc.body_start, doc.body_start)[0] if doc.body_start else 0
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _cut_inline(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    cuts = {s, e}
+    for m in INLINE_TOP_HEADING.finditer(text, s, e):
+        cuts.add(m.start())
+        # The heading ends where its phrase ends, unless prose follows mid-phrase.
+        if m.end() < e:
+            cuts.add(m.end())
+    for m in _WEAK_MARKERS.finditer(text, s, e):
+        prev = text[m.start() - 1] if m.start() > s else "。"
+        if prev in _SENTENCE_END or prev.isspace():
+            cuts.add(m.start())
+    points = sorted(cuts)
+    out = []
+    for a, b in zip(points, points[1:]):
+        a, b = _trim(text, a, b)
+        if b > a:
+            out.append((a, b))
+    return out

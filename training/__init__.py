@@ -1,0 +1,1 @@
+"""gongkai.training: annotations I/O, synthetic reports, pretraining, fine-tuning, evaluation."""
