@@ -132,7 +132,10 @@ class Doc:
     def paragraph_text(self, p: Paragraph) -> str:
         return self.text[p.start : p.end]
 
-    def view_text(self, p: Paragraph) -> str:
+    def view_text_of(self, item: "Paragraph | Entity") -> str:
+        return self.view_text(item)
+
+    def view_text(self, p: "Paragraph | Entity") -> str:
         """The normalised text of a paragraph, taken from the view."""
         vs, ve = self.view.to_view(p.start, p.end)
         return self.view.text[vs:ve]

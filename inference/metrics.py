@@ -28,15 +28,18 @@ class MetricPattern:
     pattern: re.Pattern
     sections: tuple[str, ...]
     zero: bool = False  # the pattern states a zero rather than capturing a number
+    fallback: bool = False  # used only when no other pattern of the key matched anywhere
 
 
-def _p(key: str, regex: str, sections: tuple[str, ...], zero: bool = False) -> MetricPattern:
-    return MetricPattern(key, re.compile(regex), sections, zero)
+def _p(key: str, regex: str, sections: tuple[str, ...], zero: bool = False, fallback: bool = False) -> MetricPattern:
+    return MetricPattern(key, re.compile(regex), sections, zero, fallback)
 
 
 PATTERNS: list[MetricPattern] = [
     _p("requests.received", rf"(?:新收到|新收|共收到|收到|接收到?)(?:了)?(?:各类|群众|公众|公民、法人(?:或|和)其他组织)?(?:提出)?(?:的)?{_REQ}(?:政府信息)?(?:数|数量|件数)?(?:为|共|共计|合计)?{_SP}{N}{_SP}件", REQUEST_SECTIONS),
     _p("requests.received", rf"(?:未|没有)(?:收到|接到|受理)(?:过)?(?:任何)?(?:群众|公众|公民、法人(?:或|和)其他组织)?(?:的|提出的)?(?:依申请公开|政府信息公开申请|信息公开申请|申请公开)", REQUEST_SECTIONS, zero=True),
+    # 受理 often counts new and carried-over requests together: only when nothing better is said.
+    _p("requests.received", rf"(?:共|新)?受理(?:了)?(?:各类)?(?:群众|公众)?(?:的)?{_REQ}(?:政府信息)?(?:共|共计|合计)?{_SP}{N}{_SP}件", REQUEST_SECTIONS, fallback=True),
     _p("requests.carried_over", rf"上(?:一)?年(?:度)?结转(?:的)?(?:政府信息公开|依申请公开)?(?:申请)?(?:数|数量)?(?:为)?{_SP}{N}{_SP}件", REQUEST_SECTIONS),
     _p("requests.carried_forward", rf"(?:结转|转)(?:至)?下(?:一)?年度?(?:继续)?(?:办理)?(?:答复)?(?:的)?(?:申请)?(?:有|为)?{_SP}{N}{_SP}件", REQUEST_SECTIONS),
     _p("requests.completed", rf"(?:已|共|全部)?办结(?:申请)?(?:的)?(?:申请)?(?:为)?{_SP}{N}{_SP}件", ("requests",)),
@@ -55,12 +58,13 @@ PATTERNS: list[MetricPattern] = [
     _p("fees.information_processing_yuan", r"(?:未|没有|无|不)(?:收取|产生|发生|涉及)[^。；;]{0,20}(?:信息处理费|收费|费用|信息费)|信息处理费[^。；;]{0,12}(?:为零|为0|0元|均未|未收取)|无收取信息费", FEE_SECTIONS, zero=True),
     _p("proactive.published_items", rf"主动公开(?:各类)?(?:政府|政务)?信息(?:数|总数)?(?:共|共计)?(?:为)?{_SP}{N}{_SP}(?:条|件)", ("overview", "proactive", "preamble")),
     _p("proactive.published_items", rf"(?:公开|公布|发布)(?:各类)?(?:政府|政务)信息(?:共|共计)?{_SP}{N}{_SP}(?:条|件)", ("overview", "proactive")),
+    _p("proactive.published_items", rf"(?:其他应)?主动公开(?:各类)?(?:政府|政务)?信息(?:数|总数)?{_SP}{N}{_SP}(?:条|件)", ("overview", "proactive"), fallback=True),
 ]
 
 
 def text_metrics(doc: Doc) -> dict[str, Metric]:
-    """The first statement of each key, in document order."""
-    out: dict[str, Metric] = {}
+    """For each key, the earliest statement in document order; fallbacks only if needed."""
+    best: dict[str, tuple[tuple, Metric]] = {}
     for p in doc.paragraphs:
         if p.section in (None, "boilerplate"):
             continue
@@ -69,21 +73,29 @@ def text_metrics(doc: Doc) -> dict[str, Metric]:
         if _NOT_TABLE.search(text):
             continue
         for mp in PATTERNS:
-            if mp.key in out or p.section not in mp.sections:
+            if p.section not in mp.sections:
                 continue
-            m = mp.pattern.search(text)
-            if not m:
-                continue
-            if mp.zero:
-                value, gs, ge = 0, m.start(), m.end()
-            else:
-                value = parse_number(m.group("n"))
-                if value is None:
-                    continue
-                gs, ge = m.start("n"), m.end("n")
-            start, end = doc.view.to_original(vs + gs, vs + ge)
-            out[mp.key] = Metric(value=value, start=start, end=end, evidence=_sentence(text, m.start(), m.end()))
-    return out
+            for m in mp.pattern.finditer(text):
+                rank = (mp.fallback, p.index, m.start())
+                if mp.key in best and best[mp.key][0] <= rank:
+                    break
+                metric = _metric(doc, mp, m, vs, text)
+                if metric is not None:
+                    best[mp.key] = (rank, metric)
+                    break
+    return {key: metric for key, (_, metric) in best.items()}
+
+
+def _metric(doc: Doc, mp: MetricPattern, m: re.Match, vs: int, text: str) -> Metric | None:
+    if mp.zero:
+        value, gs, ge = 0, m.start(), m.end()
+    else:
+        value = parse_number(m.group("n"))
+        if value is None:
+            return None
+        gs, ge = m.start("n"), m.end("n")
+    start, end = doc.view.to_original(vs + gs, vs + ge)
+    return Metric(value=value, start=start, end=end, evidence=_sentence(text, m.start(), m.end()))
 
 
 def _sentence(text: str, s: int, e: int) -> str:

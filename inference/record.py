@@ -6,7 +6,7 @@ from collections import Counter
 
 from .checks import run_checks
 from .document import Doc, Metric, Record
-from .headings import STANDARD_HEADINGS, TITLE, find_title, split_marker
+from .headings import METADATA, STANDARD_HEADINGS, TITLE, find_title, split_marker
 from .metrics import text_metrics
 from .values import date_value
 
@@ -53,15 +53,44 @@ def _title(doc: Doc, texts: list[str]) -> tuple[str | None, str | None]:
         parts = [start]
         if not TITLE.search(texts[start]) and start + 1 < len(texts):
             parts.append(start + 1)
-        view = "".join(texts[i].strip() for i in parts)
-        orig = "".join(doc.paragraph_text(doc.paragraphs[i]).strip() for i in parts)
-        return view, orig
+        views, origs = [], []
+        for i in parts:
+            p = doc.paragraphs[i]
+            vs, _ = doc.view.to_view(p.start, p.end)
+            a, b = _title_range(texts[i]) if len(parts) == 1 else (0, len(texts[i]))
+            os_, oe = doc.view.to_original(vs + a, vs + b)
+            views.append(texts[i][a:b].strip())
+            origs.append(doc.text[os_:oe].strip())
+        return "".join(views), "".join(origs)
     crawler = doc.meta.get("crawler", {}).get("title")
     if crawler:
         from .normalize import normalize
 
         return normalize(crawler).text, crawler
     return None, None
+
+
+_TITLE_CHUNK = re.compile(r"[^\s:>›»]*(?:报告|年报)")
+
+
+def _title_range(text: str) -> tuple[int, int]:
+    """The title inside a line that also carries a breadcrumb or a heading mark
+    (当前位置: 首页政务公开 平潭综合实验区2013年…年度报告 → the last part)."""
+    m = None
+    for m in _TITLE_CHUNK.finditer(text):
+        pass
+    if m is None:
+        return 0, len(text)
+    a = m.start()
+    # "沐阳县人民政府 2025 年 政府信息公开…": words split by spaces belong together
+    # when the chunk starts with the year or the words before it carry no breadcrumb.
+    before = text[:a].rstrip()
+    while before and not re.search(r"[:>›»]|首页|位置", before.split()[-1] if before.split() else ""):
+        a = len(before) - len(before.split()[-1])
+        before = text[:a].rstrip()
+        if len(m.group()) + (m.start() - a) > 60:
+            break
+    return a + len(text[a:]) - len(text[a:].lstrip("# ")), m.end()
 
 
 def _agency(doc: Doc, title: str | None) -> str | None:
@@ -106,10 +135,14 @@ def _published(doc: Doc) -> str | None:
         value = date_value(crawler.split()[0])
         if value:
             return value[:10]
+    # A publication line: 时间:2019年03月18日 / 2023/01/31/ 16:47 来源:… / (2026年1月23日)
     for e in doc.entities:
         p = doc.paragraphs[e.paragraph]
-        if e.label == "DATE" and p.section == "preamble" and p.end - p.start <= 60 and isinstance(e.value, str) \
-                and re.fullmatch(r"\d{4}-\d{2}-\d{2}(T.*)?", e.value):
+        if e.label != "DATE" or p.section != "preamble" or not isinstance(e.value, str):
+            continue
+        line = doc.view_text(p)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}(T.*)?", e.value) and "至" not in line and not re.search(r"统计(?:期限|周期|时限|区间)", line) and \
+                (METADATA.search(line) or re.search(r"来源|发布|时间|日期", line) or re.fullmatch(r"\W*" + re.escape(doc.view_text_of(e)) + r"\W*", line)):
             return e.value[:10]
     return None
 

@@ -57,8 +57,14 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+_TITLE_AT_START = re.compile(r"^.{2,60}?(?:工作)?年度报告(?=\s|根据|按照|依据)")
+
+
 def _cut_inline(text: str, s: int, e: int) -> list[tuple[int, int]]:
     cuts = {s, e}
+    title = _TITLE_AT_START.match(text[s : s + 80])
+    if title:
+        cuts.add(s + title.end())
     for m in INLINE_TOP_HEADING.finditer(text, s, e):
         cuts.add(m.start())
         # The heading ends where its phrase ends, unless prose follows mid-phrase.

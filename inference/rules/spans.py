@@ -64,6 +64,8 @@ _BAD_NEXT = {
     "队": "伍员长",
     "中心": "工城区",
 }
+# Bodies that start a new span even right after another body's name: 区人大|政协.
+_NEW_BODY = {"人大", "政协", "人民政府", "政府", "党委", "纪委", "人大常委会"}
 _LABEL_ORDER = {"MONEY": 0, "PERCENT": 1, "DATE": 2, "COUNT": 3, "AGENCY": 4}
 
 
@@ -142,9 +144,9 @@ class RuleSpanTagger:
                 comp = longest[j]
                 chain.append((j, comp))
                 j += comp.length
-            matches = _chain_agencies(text, chain, start)
-            out.extend(matches)
-            i = j if matches else i + 1
+            out.extend(_chain_agencies(text, chain, start))
+            # A chain with a suffix was judged whole (kept, or dropped as generic).
+            i = j if any(c.kind in (gz.SUFFIX, gz.NAME) for _, c in chain) else i + 1
         return out
 
 
@@ -152,13 +154,18 @@ def _chain_agencies(text: str, chain: list[tuple[int, gz.Component]], floor: int
     """Split a chain into agencies: a level word or region after a suffix starts a new one
     (县委|县政府, a list); a stem or suffix after one continues it (an internal office)."""
     groups: list[list[tuple[int, gz.Component]]] = [[]]
+    inherited: set[int] = set()  # groups that share the previous group's region prefix (区人大|政协)
     for pos, comp in chain:
         current = groups[-1]
-        if current and comp.kind in (gz.LEVEL, gz.REGION, gz.ZONE) and any(c.kind in (gz.SUFFIX, gz.NAME) for _, c in current):
+        closed = any(c.kind in (gz.SUFFIX, gz.NAME) for _, c in current)
+        if current and closed and comp.kind in (gz.LEVEL, gz.REGION, gz.ZONE):
             groups.append([])
+        elif current and closed and current[-1][1].kind in (gz.SUFFIX, gz.NAME) and text[pos:pos + comp.length] in _NEW_BODY:
+            groups.append([])
+            inherited.add(len(groups) - 1)
         groups[-1].append((pos, comp))
     out = []
-    for group in groups:
+    for n, group in enumerate(groups):
         while group and group[0][1].kind == gz.WEAK:  # 和/与/管理 cannot start a name
             group = group[1:]
         # Trim trailing components after the last suffix, and suffixes unfit by what follows.
@@ -170,7 +177,9 @@ def _chain_agencies(text: str, chain: list[tuple[int, gz.Component]], floor: int
         if not group:
             continue
         kinds = {c.kind for _, c in group}
-        if not kinds & {gz.REGION, gz.ZONE, gz.LEVEL, gz.STEM, gz.NAME}:
+        if not kinds & {gz.REGION, gz.ZONE, gz.LEVEL, gz.STEM, gz.NAME} and n not in inherited:
+            continue
+        if _bare_ban(text, group):
             continue
         if kinds <= {gz.LEVEL, gz.SUFFIX, gz.WEAK} and group[0][1].kind == gz.LEVEL and group[0][1].length == 1 \
                 and len(group) == 1:
@@ -184,6 +193,13 @@ def _chain_agencies(text: str, chain: list[tuple[int, gz.Component]], floor: int
         e = _alias(text, e)
         out.append(_Match(s, e, "AGENCY"))
     return out
+
+
+def _bare_ban(text: str, group: list[tuple[int, gz.Component]]) -> bool:
+    """办 names an office only after a department or a body (区政府办, 发改办), not after a
+    bare place (武汉市办外市事项 is a verb)."""
+    pos, comp = group[-1]
+    return text[pos : pos + comp.length] == "办" and (len(group) < 2 or group[-2][1].kind in (gz.REGION, gz.LEVEL, gz.ZONE))
 
 
 def _suffix_ok(text: str, pos: int, comp: gz.Component) -> bool:

@@ -1,0 +1,123 @@
+"""Command line: `gongkai extract`, `gongkai evaluate`, `gongkai annotations …`.
+
+Every input yields one record; a bad input is a record with `error` and a one-line
+message on stderr. The exit status is non-zero only when every input failed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Iterator
+
+from .pipeline import Pipeline
+from .read import DEFAULT_MAX_BYTES, REPORT_SUFFIXES
+
+
+def iter_inputs(paths: list[str]) -> Iterator[str]:
+    """Files as given; folders recursively (report files only, sorted); '-' is stdin."""
+    for raw in paths:
+        p = Path(raw)
+        if raw == "-" or not p.is_dir():
+            yield raw
+            continue
+        try:
+            found = sorted(f for f in p.rglob("*") if f.suffix.lower() in REPORT_SUFFIXES and not f.is_dir())
+        except OSError as exc:
+            print(f"gongkai: {raw}: cannot list folder ({exc.strerror})", file=sys.stderr)
+            yield raw
+            continue
+        if not found:
+            print(f"gongkai: {raw}: no report files (.txt .md .html .pdf .docx) in this folder", file=sys.stderr)
+        yield from (str(f) for f in found)
+
+
+def build_pipeline(args: argparse.Namespace) -> Pipeline:
+    return Pipeline.rules(max_bytes=args.max_bytes)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    pipeline = build_pipeline(args)
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    done = failed = 0
+    try:
+        for source in iter_inputs(args.paths):
+            record = pipeline.extract_bytes(sys.stdin.buffer.read(), "<stdin>") if source == "-" else pipeline.extract_path(source)
+            data = record.to_dict()
+            if args.no_text:
+                data.pop("text", None)
+            out.write(json.dumps(data, ensure_ascii=False, indent=2 if args.pretty else None) + "\n")
+            out.flush()
+            done += 1
+            if record.error:
+                failed += 1
+                print(f"gongkai: {source}: {record.error}", file=sys.stderr)
+    finally:
+        if args.output:
+            out.close()
+    if done == 0:
+        print("gongkai: no input", file=sys.stderr)
+        return 2
+    return 1 if failed == done else 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from gongkai.training.evaluate import main as evaluate_main
+
+    return evaluate_main(args)
+
+
+def cmd_annotations(args: argparse.Namespace) -> int:
+    from gongkai.training import labelstudio
+
+    return labelstudio.main(args)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gongkai", description="Structured records from 政府信息公开工作年度报告.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ex = sub.add_parser("extract", help="extract one JSON record per report")
+    ex.add_argument("paths", nargs="+", help="files, folders (recursive) or - for stdin")
+    ex.add_argument("-o", "--output", help="write JSON Lines here instead of stdout")
+    ex.add_argument("--rules-only", action="store_true", help="use the rule taggers only")
+    ex.add_argument("--model", help="a model folder (default: the shipped model when present)")
+    ex.add_argument("--pretty", action="store_true", help="indent the JSON")
+    ex.add_argument("--no-text", action="store_true", help="leave the document text out of the record")
+    ex.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse larger files (default 20 MB)")
+    ex.set_defaults(func=cmd_extract)
+
+    ev = sub.add_parser("evaluate", help="score extraction against gold annotations")
+    ev.add_argument("--gold", required=True, nargs="+", help="gold JSONL file(s) or folder(s)")
+    ev.add_argument("--rules-only", action="store_true")
+    ev.add_argument("--model")
+    ev.add_argument("--json", help="also write all figures as JSON here")
+    ev.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES)
+    ev.set_defaults(func=cmd_evaluate)
+
+    an = sub.add_parser("annotations", help="convert annotations to and from Label Studio")
+    an_sub = an.add_subparsers(dest="action", required=True)
+    imp = an_sub.add_parser("import-labelstudio", help="Label Studio JSON export → gongkai gold JSONL")
+    imp.add_argument("file")
+    imp.add_argument("-o", "--output", required=True)
+    exp = an_sub.add_parser("export-labelstudio", help="gongkai gold JSONL → Label Studio tasks with predictions")
+    exp.add_argument("file")
+    exp.add_argument("-o", "--output", required=True)
+    an.set_defaults(func=cmd_annotations)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("gongkai: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
