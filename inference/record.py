@@ -13,9 +13,6 @@ from .values import date_value
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_TAIL = re.compile(r"\s*(?:关于)?(?:(?:19|20)\d{2}\s*年度?)?\s*(?:政府|政务)?(?:信息公开|政务公开|信息).*$")
 _TITLE_HEAD_YEAR = re.compile(r"^\s*(?:19|20)\d{2}\s*年度?\s*")
-# Abbreviations that a title uses for a body whose full name the record should carry.
-_AGENCY_ALIASES = {"科委": "科学技术委员会", "发改委": "发展和改革委员会", "经信委": "经济和信息化委员会", "教委": "教育委员会",
-                   "卫健委": "卫生健康委员会", "住建委": "住房和城乡建设委员会", "商委": "商务委员会"}
 _IMAGE_NAME = re.compile(r"\b\d{8,}\.(?:png|jpe?g|gif|bmp)\b", re.I)
 _EMPTY_ROW = re.compile(r"^(?:\|\s*)+\|?\s*$|^(?:\|\s*){3,}")
 
@@ -97,7 +94,7 @@ def _agency(doc: Doc, title: str | None) -> str | None:
     if title:
         name = _TITLE_TAIL.sub("", _TITLE_HEAD_YEAR.sub("", title)).strip(" 《》\"“”")
         if 2 <= len(name) <= 40:
-            return _expand_alias(re.sub(r"\s+", "", name))
+            return re.sub(r"\s+", "", name)
     # No title: the first government body named in the report's own text.
     agencies = [e for e in doc.entities if e.label == "AGENCY" and e.normalized]
     for suffix in ("人民政府", "管委会", "政府", "局", "委员会"):
@@ -105,13 +102,6 @@ def _agency(doc: Doc, title: str | None) -> str | None:
             if e.normalized.endswith(suffix):
                 return e.normalized
     return agencies[0].normalized if agencies else None
-
-
-def _expand_alias(name: str) -> str:
-    for short, full in _AGENCY_ALIASES.items():
-        if name.endswith(short):
-            return name[: -len(short)] + full
-    return name
 
 
 def _year(doc: Doc, title: str | None) -> int | None:

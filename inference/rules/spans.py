@@ -6,6 +6,7 @@ Spans are not tagged inside `boilerplate` (LABELS.md).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ _NOT_BEFORE = r"(?<![\dA-Za-z第.\-/#_@])"
 COUNT_RE = re.compile(
     rf"{_NOT_BEFORE}(?:{NUM}{_SP}(?:余|多)?{_SP}{MULT}?{_SP}(?:余|多)?{_SP}{CLASSIFIER}"
     rf"|{NUM}{_SP}(?:余|多)?{MULT}(?![元\d])"
-    rf"|(?<![第\u4e00-\u9fff]){CN}(?:余|多)?{MULT}?(?:余|多)?{CLASSIFIER})"
+    rf"|(?<![第零〇○一二两三四五六七八九十百千]){CN}(?:余|多)?{MULT}?(?:余|多)?{CLASSIFIER})"
 )
 PERCENT_RE = re.compile(
     rf"{_NOT_BEFORE}(?:{NUM}{_SP}%|{NUM}{_SP}个?百分点)|百分之(?:百|{CN})|(?<=[超近达约逾占比])[一二三四五六七八九]成"
@@ -93,19 +94,33 @@ class RuleSpanTagger:
         return self._automaton
 
     def tag(self, doc: Doc) -> None:
+        """Patterns run once over the whole view; a match is kept when it lies inside one
+        non-boilerplate paragraph (spans never cross paragraphs)."""
         view = doc.view
-        entities: list[Entity] = []
+        ranges = []  # (view start, view end, paragraph) of taggable paragraphs
         for p in doc.paragraphs:
-            if p.section == "boilerplate":
+            if p.section != "boilerplate":
+                vs, ve = view.to_view(p.start, p.end)
+                ranges.append((vs, ve, p))
+        if not ranges:
+            doc.entities = []
+            return
+        found = self.find(view.text, ranges[0][0], ranges[-1][1], tables=False)
+        for vs, ve, _ in ranges:
+            found.extend(self._table_cells(view.text, vs, ve))
+        starts = [r[0] for r in ranges]
+        entities: list[Entity] = []
+        for m in _resolve(found):
+            k = bisect.bisect_right(starts, m.start) - 1
+            if k < 0 or m.end > ranges[k][1]:
                 continue
-            vs, ve = view.to_view(p.start, p.end)
-            for m in self.find(view.text, vs, ve):
-                start, end = view.to_original(m.start, m.end)
-                entities.append(Entity(label=m.label, start=start, end=end, text=doc.text[start:end],
-                                       paragraph=p.index, confidence=0.9, source="rules", origin=m.origin))
+            p = ranges[k][2]
+            start, end = view.to_original(m.start, m.end)
+            entities.append(Entity(label=m.label, start=start, end=end, text=doc.text[start:end],
+                                   paragraph=p.index, confidence=0.9, source="rules", origin=m.origin))
         doc.entities = entities
 
-    def find(self, text: str, start: int = 0, end: int | None = None) -> list[_Match]:
+    def find(self, text: str, start: int = 0, end: int | None = None, tables: bool = True) -> list[_Match]:
         """All spans in text[start:end] (view offsets), overlaps resolved."""
         end = len(text) if end is None else end
         found: list[_Match] = []
@@ -115,7 +130,8 @@ class RuleSpanTagger:
                 if label == "COUNT" and _skip_count(text, s, e):
                     continue
                 found.append(_Match(s, e, label))
-        found.extend(self._table_cells(text, start, end))
+        if tables:
+            found.extend(self._table_cells(text, start, end))
         found.extend(self._agencies(text, start, end))
         return _resolve(found)
 
@@ -133,10 +149,9 @@ class RuleSpanTagger:
             if s not in longest or comp.length > longest[s].length:
                 longest[s] = comp
         out: list[_Match] = []
-        i = start
-        while i < end:
-            if i not in longest:
-                i += 1
+        consumed = start
+        for i in sorted(longest):
+            if i < consumed:
                 continue
             chain = []
             j = i
@@ -144,9 +159,10 @@ class RuleSpanTagger:
                 comp = longest[j]
                 chain.append((j, comp))
                 j += comp.length
-            out.extend(_chain_agencies(text, chain, start))
-            # A chain with a suffix was judged whole (kept, or dropped as generic).
-            i = j if any(c.kind in (gz.SUFFIX, gz.NAME) for _, c in chain) else i + 1
+            # A chain with a suffix is judged whole (kept, or dropped as generic).
+            if any(c.kind in (gz.SUFFIX, gz.NAME) for _, c in chain):
+                out.extend(_chain_agencies(text, chain, start))
+                consumed = j
         return out
 
 
@@ -235,7 +251,7 @@ def _skip_count(text: str, s: int, e: int) -> bool:
     if _CN_COUNT_SKIP.match(span):
         return True
     nxt = text[e : e + 1]
-    return span[-1:] == "次" and nxt in "性"
+    return span[-1:] == "次" and nxt == "性"
 
 
 def _resolve(found: list[_Match]) -> list[_Match]:

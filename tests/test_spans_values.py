@@ -1,0 +1,82 @@
+"""Rule span tagger and value parsing, on the examples of LABELS.md."""
+import pytest
+
+from gongkai.inference.rules.spans import RuleSpanTagger
+from gongkai.inference.values import count_value, date_value, money_value, percent_value
+
+TAGGER = RuleSpanTagger()
+
+
+def spans(text):
+    return [(text[m.start:m.end], m.label) for m in TAGGER.find(text)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("主动公开信息4966条", ("4966条", "COUNT")),
+    ("新收到申请236件", ("236件", "COUNT")),
+    ("收到申请三件", ("三件", "COUNT")),
+    ("受理500余件", ("500余件", "COUNT")),
+    ("注册用户42.37万个", ("42.37万个", "COUNT")),
+    ("访问量730多万次", ("730多万次", "COUNT")),
+    ("全区20个街道", ("20个", "COUNT")),
+    ("办结率99.1%", ("99.1%", "PERCENT")),
+    ("同比增长52.4 %", ("52.4 %", "PERCENT")),
+    ("提高5个百分点", ("5个百分点", "PERCENT")),
+    ("满意率百分之百", ("百分之百", "PERCENT")),
+    ("收取信息处理费400元", ("400元", "MONEY")),
+    ("创造税收2.9亿元", ("2.9亿元", "MONEY")),
+    ("节约资金约2500万元", ("2500万元", "MONEY")),
+    ("2022年度报告", ("2022年度", "DATE")),
+    ("截至2021年12月", ("2021年12月", "DATE")),
+    ("2023/01/31/ 16:47 来源", ("2023/01/31/ 16:47", "DATE")),
+    ("于10月29日召开", ("10月29日", "DATE")),
+    ("1至9月累计", ("1至9月", "DATE")),
+    ("办理时限缩短至42分钟", ("42分钟", "COUNT")),
+])
+def test_label_examples(text, expected):
+    assert expected in spans(text)
+
+
+def test_date_range_is_two_spans():
+    assert spans("统计期限为2023年1月1日至2023年12月31日。") == [("2023年1月1日", "DATE"), ("2023年12月31日", "DATE")]
+
+
+@pytest.mark.parametrize("text", ["第一批", "学习二十大精神", "地铁12号线", "12345热线", "电话:0451-86252566",
+                                  "国办公开办函〔2021〕30号", "一是加强", "今年以来", "五公开", "三安全一稳定"])
+def test_not_spans(text):
+    assert [s for s in spans(text) if s[1] in ("COUNT", "DATE", "PERCENT", "MONEY")] == []
+
+
+@pytest.mark.parametrize("text,agency", [
+    ("南岗区营商环境建设监督局在全面总结", "南岗区营商环境建设监督局"),
+    ("兰州新区经济发展局(统计局)按照", "兰州新区经济发展局(统计局)"),
+    ("根据国务院办公厅政府信息与政务公开办公室关于", "国务院办公厅政府信息与政务公开办公室"),
+    ("经发局多措并举", "经发局"),
+    ("2022年硚口区人民政府坚持", "硚口区人民政府"),
+    ("平潭综合实验区党工委管委会领导", "平潭综合实验区党工委管委会"),
+    ("通过市政府门户网站", "市政府"),
+])
+def test_agencies(text, agency):
+    assert (agency, "AGENCY") in spans(text)
+
+
+def test_agency_lists_are_split_and_generic_classes_skipped():
+    assert [s for s, l in spans("按照市委、市政府统一部署") if l == "AGENCY"] == ["市委", "市政府"]
+    assert [s for s, l in spans("省委省政府高度重视") if l == "AGENCY"] == ["省委", "省政府"]
+    assert [s for s, l in spans("各区政府和有关部门") if l == "AGENCY"] == []
+
+
+def test_values():
+    assert count_value("42.37万个") == (423700, "个", False)
+    assert count_value("730多万次") == (7300000, "次", True)
+    assert count_value("二十五件") == (25, "件", False)
+    assert money_value("2.9亿元")[0] == 290000000
+    assert money_value("400元") == (400, "元", False)
+    assert percent_value("百分之百") == (100, "%")
+    assert percent_value("5个百分点") == (5, "pp")
+    assert date_value("2022年度") == "2022"
+    assert date_value("2021年12月") == "2021-12"
+    assert date_value("2023/01/31/ 16:47") == "2023-01-31T16:47"
+    assert date_value("10月29日") == "--10-29"
+    assert date_value("二〇一八年三月十八日") == "2018-03-18"
+    assert date_value("2025\n年 1 月 1 日") == "2025-01-01"
