@@ -82,7 +82,6 @@ def make_parser() -> argparse.ArgumentParser:
     ex.add_argument("paths", nargs="+", help="files, folders (recursive) or - for stdin")
     ex.add_argument("-o", "--output", help="write JSON Lines here instead of stdout")
     ex.add_argument("--rules-only", action="store_true", help="use the rule taggers only")
-    ex.add_argument("--model", help="a model folder (default: the shipped model when present)")
     ex.add_argument("--pretty", action="store_true", help="indent the JSON")
     ex.add_argument("--no-text", action="store_true", help="leave the document text out of the record")
     ex.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse larger files (default 20 MB)")
@@ -91,7 +90,6 @@ def make_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("evaluate", help="score extraction against gold annotations")
     ev.add_argument("--gold", required=True, nargs="+", help="gold JSONL file(s) or folder(s)")
     ev.add_argument("--rules-only", action="store_true")
-    ev.add_argument("--model")
     ev.add_argument("--json", help="also write all figures as JSON here")
     ev.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES)
     ev.set_defaults(func=cmd_evaluate)
@@ -104,6 +102,8 @@ def make_parser() -> argparse.ArgumentParser:
     exp = an_sub.add_parser("export-labelstudio", help="gongkai gold JSONL → Label Studio tasks with predictions")
     exp.add_argument("file")
     exp.add_argument("-o", "--output", required=True)
+    val = an_sub.add_parser("validate", help="check gold files (offsets, labels, sha256) and count them")
+    val.add_argument("paths", nargs="+")
     an.set_defaults(func=cmd_annotations)
     return parser
 
