@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .document import Doc, Paragraph
-from .headings import CN_DIGITS, INLINE_TOP_HEADING
+from .headings import CN_DIGITS, INLINE_APPENDIX, INLINE_TOP_HEADING, TITLE
 
 LONG_LINE = 300  # only lines longer than this are cut inline
 
@@ -35,6 +35,8 @@ def split(doc: Doc) -> list[Paragraph]:
             continue
         if e - s > LONG_LINE and s >= _view_body_start(doc):
             spans.extend(_cut_inline(view, s, e))
+        elif _BREADCRUMB.match(view, s, e):
+            spans.extend(_cut_breadcrumb(view, s, e))
         else:
             spans.append((s, e))
     paragraphs = []
@@ -57,11 +59,29 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+_CHROME_RUN = re.compile(r"微信\s*微博\s*QQ空间.{0,40}?相关链接[:：]?\s*(?:-->)?|附件下载")
 _TITLE_AT_START = re.compile(r"^.{2,60}?(?:工作)?年度报告(?=\s|根据|按照|依据)")
+
+
+_BREADCRUMB = re.compile(r"\s*(?:当前位置|您现在的位置|您的位置)")
+
+
+def _cut_breadcrumb(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """当前位置： 首页政务公开… 平潭综合实验区2021年度…年度报告: the title is a paragraph of its own."""
+    end_of_title = text.find("报告", s, e)
+    if end_of_title < 0 or not TITLE.search(text, s, e):
+        return [(s, e)]
+    cut = text.rfind(" ", s, end_of_title)
+    if cut <= s:
+        return [(s, e)]
+    return [_trim(text, s, cut), _trim(text, cut, e)]
 
 
 def _cut_inline(text: str, s: int, e: int) -> list[tuple[int, int]]:
     cuts = {s, e}
+    if _BREADCRUMB.match(text, s, e):
+        head = _cut_breadcrumb(text, s, min(e, s + 160))
+        cuts.update(a for a, _ in head)
     title = _TITLE_AT_START.match(text[s : s + 80])
     if title:
         cuts.add(s + title.end())
@@ -70,6 +90,14 @@ def _cut_inline(text: str, s: int, e: int) -> list[tuple[int, int]]:
         # The heading ends where its phrase ends, unless prose follows mid-phrase.
         if m.end() < e:
             cuts.add(m.end())
+    for m in _CHROME_RUN.finditer(text, s, e):  # 微信 微博 QQ空间 … 相关链接： -->
+        cuts.update((m.start(), m.end()))
+    for m in INLINE_APPENDIX.finditer(text, s, e):
+        prev = text[m.start() - 1] if m.start() > s else "。"
+        if m.group() == "指标名称" or m.group().startswith("附件") or prev in _SENTENCE_END or prev.isspace():
+            cuts.add(m.start())
+            if m.group() != "指标名称":
+                cuts.add(m.end())
     for m in _WEAK_MARKERS.finditer(text, s, e):
         prev = text[m.start() - 1] if m.start() > s else "。"
         if prev in _SENTENCE_END or prev.isspace():

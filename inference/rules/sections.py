@@ -56,7 +56,7 @@ class RuleSectionTagger:
         current, found = "preamble", 0
         for i in order:
             level, label = _is_top_heading(texts[i])
-            if level == "sub" and top_is_sub:
+            if level == "sub" and (top_is_sub or _leaves_table_section(current, label)):
                 level = "top"
             if level == "top" and label:
                 current, found = label, found + 1
@@ -80,6 +80,12 @@ class RuleSectionTagger:
             _set(paragraphs[i], label, FALLBACK_CONFIDENCE)
 
 
+def _leaves_table_section(current: str, label: str | None) -> bool:
+    """A sub-heading naming problems or other matters cannot belong to a table section
+    (a report that lost its 五、 heading keeps its (一)主要问题)."""
+    return current in ("proactive", "requests", "review_litigation") and label in ("problems", "other", "fees")
+
+
 def _set(p: Paragraph, label: str, confidence: float, heading: str | None = None) -> None:
     p.section, p.confidence, p.source, p.heading = label, confidence, "rules", heading
 
@@ -89,6 +95,8 @@ def _is_top_heading(text: str) -> tuple[str | None, str | None]:
     if level is None:
         # An unnumbered heading: a short line that starts with a heading phrase, no sentence.
         rest = rest.strip()
+        if len(rest) <= 40 and heading_label(rest) == "other" and rest.endswith("统计表"):
+            return None, "other"
         if len(rest) > 24 or SENTENCE.search(rest) or heading_label(rest, at_start=True) is None:
             return None, None
         return None, heading_label(rest, at_start=True)
@@ -111,7 +119,7 @@ def _looks_like_heading(text: str) -> bool:
 
 def _mark_chrome(paragraphs: list[Paragraph], texts: list[str], body: list[int]) -> None:
     for i in body:
-        if CHROME.search(texts[i]) and len(texts[i]) <= 80:
+        if CHROME.search(texts[i]) and len(texts[i]) <= 80 and not METADATA.match(texts[i]):
             _set(paragraphs[i], "boilerplate", CARRIED_CONFIDENCE)
     # Trailing site chrome: short non-sentences after the last section's content, but never
     # the first paragraph after a heading (六、其他需要报告的事项 / 无).
