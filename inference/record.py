@@ -138,15 +138,15 @@ def _published(doc: Doc) -> str | None:
 
 
 def _format(doc: Doc, year: int | None) -> str:
+    """The layout follows from the reporting year (the 2019 template served 2019–2020, the 2021
+    template 2021 on); the template's own words decide only when the year is unknown."""
+    if year is not None:
+        return "legacy" if year <= 2018 else "2019" if year <= 2020 else "2021"
     text = doc.view.text
-    if year is not None and year <= 2018:
-        return "legacy"
-    if "〔2021〕30号" in text or "本年制发件数" in text or "三安全一稳定" in text:
+    if "〔2021〕30号" in text or "本年制发件数" in text:
         return "2021"
     if "〔2019〕60号" in text or "本年新制作数量" in text:
         return "2019"
-    if year is not None:
-        return "2021" if year >= 2021 else "2019"
     return "2021" if len(set(STANDARD_HEADINGS.findall(text))) >= 4 else "unknown"
 
 

@@ -44,7 +44,7 @@ DATE_RE = re.compile(
     rf"|(?<![\d年.])\d{{1,2}}{_SP}(?:至|-|~|—){_SP}\d{{1,2}}{_SP}月(?!\d)"
     rf"|(?<![\d年.])\d{{1,2}}{_SP}月{_SP}\d{{1,2}}{_SP}[日号](?!\d)"
 )
-_CN_COUNT_SKIP = re.compile(r"^(?:[一两百千十〇零○])(?:余|多)?[^\d]")  # 一个, 两微, 千家万户: not counts
+_CN_COUNT_SKIP = re.compile(r"^(?:[一两百千十〇零○])(?:余|多)?[^\d]|^[零〇○一二两三四五六七八九十百千]+(?:类|届)$")  # 一个, 两微, 三类内部事务信息, 二十届
 
 # A table row: cells separated by tabs or pipes. Bare numbers in cells are COUNTs.
 _TABLE_ROW = re.compile(r"\t|\|")
@@ -67,6 +67,9 @@ _BAD_NEXT = {
 }
 # Bodies that start a new span even right after another body's name: 区人大|政协.
 _NEW_BODY = {"人大", "政协", "人民政府", "政府", "党委", "纪委", "人大常委会"}
+_CONNECTORS = {"和", "与", "及"}
+_PREFIX_STOP = set("的在和及与、是为对由将等省市县区镇乡村街")
+_VERB_START = set("围响按根在由向对经将把被为与和及同是到从以于让请报全各该本我其积推深加强做抓")
 _LABEL_ORDER = {"MONEY": 0, "PERCENT": 1, "DATE": 2, "COUNT": 3, "AGENCY": 4}
 
 
@@ -182,8 +185,8 @@ def _chain_agencies(text: str, chain: list[tuple[int, gz.Component]], floor: int
         groups[-1].append((pos, comp))
     out = []
     for n, group in enumerate(groups):
-        while group and group[0][1].kind == gz.WEAK:  # 和/与/管理 cannot start a name
-            group = group[1:]
+        while group and text[group[0][0] : group[0][0] + group[0][1].length] in _CONNECTORS:
+            group = group[1:]  # 和/与/及 cannot start a name
         # Trim trailing components after the last suffix, and suffixes unfit by what follows.
         while group:
             pos, comp = group[-1]
@@ -191,6 +194,8 @@ def _chain_agencies(text: str, chain: list[tuple[int, gz.Component]], floor: int
                 break
             group = group[:-1]
         if not group:
+            continue
+        if group[0][1].kind == gz.WEAK and not any(c.kind in (gz.STEM, gz.REGION, gz.ZONE, gz.LEVEL, gz.NAME) for _, c in group):
             continue
         kinds = {c.kind for _, c in group}
         if not kinds & {gz.REGION, gz.ZONE, gz.LEVEL, gz.STEM, gz.NAME} and n not in inherited:
@@ -226,15 +231,19 @@ def _suffix_ok(text: str, pos: int, comp: gz.Component) -> bool:
 
 
 def _zone_prefix(text: str, s: int, floor: int) -> int:
-    """A zone named by two unknown characters (沈抚新区): take them into the name."""
-    if s - 2 >= floor and re.fullmatch(r"[\u4e00-\u9fff]{2}", text[s - 2 : s]) and not re.search(r"[的在和及与、是为对由将]", text[s - 2 : s]):
-        return s - 2
+    """A zone named by characters the gazetteer lacks (沈抚新区, 金井湾片区): take up to four
+    of them into the name, stopping at a level word, and never a verb (响应新区, 围绕实验区)."""
+    a = s
+    while a > floor and s - a < 4 and "\u4e00" <= text[a - 1] <= "\u9fff" and text[a - 1] not in _PREFIX_STOP:
+        a -= 1
+    if s - a >= 2 and text[a] not in _VERB_START:
+        return a
     return s
 
 
 def _alias(text: str, e: int) -> int:
     """兰州新区经济发展局(统计局): an agency's second name in brackets belongs to it."""
-    m = re.match(r"\([\u4e00-\u9fff]{1,12}(?:局|委|办|中心|室)\)", text[e : e + 16])
+    m = re.match(r"\((?!以下|简称)[\u4e00-\u9fff]{1,12}(?:局|委|办|中心|室)\)", text[e : e + 16])
     return e + m.end() if m else e
 
 
@@ -250,8 +259,10 @@ def _skip_count(text: str, s: int, e: int) -> bool:
     span = text[s:e]
     if _CN_COUNT_SKIP.match(span):
         return True
-    nxt = text[e : e + 1]
-    return span[-1:] == "次" and nxt == "性"
+    nxt = text[e : e + 2]
+    if span[-1:] == "次" and (nxt[:1] == "性" or nxt in ("会议", "全会")):
+        return True
+    return bool(nxt) and nxt[:1] in "政服" and re.match(r"\d+分钟", span) is not None  # 15分钟政务服务圈: a slogan
 
 
 def _resolve(found: list[_Match]) -> list[_Match]:
