@@ -69,9 +69,12 @@ def text_metrics(doc: Doc) -> dict[str, Metric]:
         if p.section in (None, "boilerplate"):
             continue
         vs, ve = doc.view.to_view(p.start, p.end)
-        text = doc.view.text[vs:ve]
-        if _NOT_TABLE.search(text):
+        raw = doc.view.text[vs:ve]
+        if _NOT_TABLE.search(raw):
             continue
+        # Wrapped lines (PDF text) break phrases: match on the text without line breaks.
+        keep = [i for i, c in enumerate(raw) if c not in "\r\n"]
+        text = "".join(raw[i] for i in keep)
         for mp in PATTERNS:
             if p.section not in mp.sections:
                 continue
@@ -79,14 +82,14 @@ def text_metrics(doc: Doc) -> dict[str, Metric]:
                 rank = (mp.fallback, p.index, m.start())
                 if mp.key in best and best[mp.key][0] <= rank:
                     break
-                metric = _metric(doc, mp, m, vs, text)
+                metric = _metric(doc, mp, m, vs, text, keep)
                 if metric is not None:
                     best[mp.key] = (rank, metric)
                     break
     return {key: metric for key, (_, metric) in best.items()}
 
 
-def _metric(doc: Doc, mp: MetricPattern, m: re.Match, vs: int, text: str) -> Metric | None:
+def _metric(doc: Doc, mp: MetricPattern, m: re.Match, vs: int, text: str, keep: list[int]) -> Metric | None:
     if mp.zero:
         value, gs, ge = 0, m.start(), m.end()
     else:
@@ -94,7 +97,7 @@ def _metric(doc: Doc, mp: MetricPattern, m: re.Match, vs: int, text: str) -> Met
         if value is None:
             return None
         gs, ge = m.start("n"), m.end("n")
-    start, end = doc.view.to_original(vs + gs, vs + ge)
+    start, end = doc.view.to_original(vs + keep[gs], vs + keep[ge - 1] + 1)
     return Metric(value=value, start=start, end=end, evidence=_sentence(text, m.start(), m.end()))
 
 

@@ -26,13 +26,7 @@ _WEAK_MARKERS = re.compile(
 def split(doc: Doc) -> list[Paragraph]:
     view = doc.view.text
     spans: list[tuple[int, int]] = []
-    pos = 0
-    for line in view.split("\n"):
-        start, end = pos, pos + len(line)
-        pos = end + 1
-        s, e = _trim(view, start, end)
-        if s >= e:
-            continue
+    for s, e in _join_wrapped(view, _lines(view)):
         if e - s > LONG_LINE and s >= _view_body_start(doc):
             spans.extend(_cut_inline(view, s, e))
         elif _BREADCRUMB.match(view, s, e):
@@ -45,6 +39,54 @@ def split(doc: Doc) -> list[Paragraph]:
         if oe > os_:
             paragraphs.append(Paragraph(index=len(paragraphs), start=os_, end=oe))
     return paragraphs
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        s, e = _trim(text, pos, pos + len(line))
+        if s < e:
+            out.append((s, e))
+        pos += len(line) + 1
+    return out
+
+
+_TERMINAL = "。！!？?；;：:」”\")）】"
+_STARTS_BLOCK = re.compile(rf"\s*(?:#|\||[{CN_DIGITS}]{{1,3}}、|\([{CN_DIGITS}]{{1,3}}\)|\d{{1,2}}[.、]|第[{CN_DIGITS}]+[条部章])")
+
+
+def _join_wrapped(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Text extracted from PDFs wraps sentences at a fixed width (上海市科委 2024: ~28
+    characters a line). When most lines are of that width and end mid-sentence, a full-width
+    line that ends mid-sentence continues on the next line, unless that one opens a block."""
+    if len(lines) < 10:
+        return lines
+    from collections import Counter
+
+    prose = [(s, e) for s, e in lines if "|" not in text[s:e] and "\t" not in text[s:e]]
+    widths = Counter(e - s for s, e in prose if e - s >= 12)
+    if not widths:
+        return lines
+    full = widths.most_common(1)[0][0]
+    at_width = sum(n for w, n in widths.items() if abs(w - full) <= 3)
+    open_ended = sum(1 for s, e in prose if text[e - 1] not in _TERMINAL)
+    if full > 120 or at_width < len(prose) * 0.2 or open_ended < len(prose) * 0.6:
+        return lines
+    out = [lines[0]]
+    for s, e in lines[1:]:
+        ps, pe = out[-1]
+        prev_last = pe - 1
+        if _last_line_width(text, ps, pe) >= full - 3 and text[prev_last] not in _TERMINAL and "|" not in text[ps:pe] \
+                and not _STARTS_BLOCK.match(text, s, e):
+            out[-1] = (ps, e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _last_line_width(text: str, s: int, e: int) -> int:
+    """Width of the last physical line of a (possibly already joined) paragraph."""
+    return e - max(s, text.rfind("\n", s, e) + 1)
 
 
 def _view_body_start(doc: Doc) -> int:

@@ -15,7 +15,7 @@ from . import gazetteer as gz
 
 NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 CN = r"[零〇○一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?"
-_SP = r"[ \t]*"
+_SP = r"\s*"  # layout breaks inside a span are part of it; spans never leave their paragraph
 MULT = r"(?:千万|百万|万亿|万|亿)"
 # Classifiers, with the words they start that are not classifiers excluded.
 CLASSIFIER = (
@@ -64,6 +64,8 @@ _BAD_NEXT = {
     "厅": "长",
     "队": "伍员长",
     "中心": "工城区",
+    "政府": "信",  # 政府信息 is government information, not a body
+    "人民政府": "信",
 }
 # Bodies that start a new span even right after another body's name: 区人大|政协.
 _NEW_BODY = {"人大", "政协", "人民政府", "政府", "党委", "纪委", "人大常委会"}
@@ -225,7 +227,10 @@ def _bare_ban(text: str, group: list[tuple[int, gz.Component]]) -> bool:
 
 def _suffix_ok(text: str, pos: int, comp: gz.Component) -> bool:
     word = text[pos : pos + comp.length]
-    nxt = text[pos + comp.length : pos + comp.length + 1]
+    after = pos + comp.length
+    while after < len(text) and text[after] in " \t\r\n":
+        after += 1
+    nxt = text[after : after + 1]
     bad = _BAD_NEXT.get(word)
     return not (bad and nxt and nxt in bad)
 
