@@ -64,7 +64,7 @@ def _join_wrapped(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, in
     from collections import Counter
 
     prose = [(s, e) for s, e in lines if "|" not in text[s:e] and "\t" not in text[s:e]]
-    widths = Counter(e - s for s, e in prose if e - s >= 12)
+    widths = Counter(e - s for s, e in prose if e - s >= 20)
     if not widths:
         return lines
     full = widths.most_common(1)[0][0]
