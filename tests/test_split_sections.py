@@ -74,7 +74,7 @@ def test_pdf_wrapped_lines_are_joined_into_sentences():
         "某市科委2024年政府信息公开工作", "年度报告", "一、总体情况",
         "市科委深入贯彻《政府信息公开条例》和《上海市政府信息",
         "公开规定》，认真落实市委、市政府关于政务公开工作的各项",
-        "部署，扎实推进本部门政务公开工作。", "二、主动公开工作情况",
+        "部署，扎实推进本部门政务公开工作。", "二、收到和处理政府信息公开申请情况",
         "全年收到政府信息公开申请 34 件，上年结转政府信息公开",
         "申请 2 件，所有申请均已按要求办理完成，答复及时规范有序",
         "并在法定期限内全部办结。", "三、其他需要报告的事项", "本年度未收取信息处理费。",
@@ -82,7 +82,7 @@ def test_pdf_wrapped_lines_are_joined_into_sentences():
     doc, pairs = tagged("\n".join(wrapped))
     texts = [t for t, _ in pairs]
     assert "市科委深入贯彻《政府信息公开条例》和《上海市政府信息\n公开规定》，认真落实市委、市政府关于政务公开工作的各项\n部署，扎实推进本部门政务公开工作。" in texts
-    assert "二、主动公开工作情况" in texts and "三、其他需要报告的事项" in texts
+    assert "二、收到和处理政府信息公开申请情况" in texts and "三、其他需要报告的事项" in texts
     from gongkai.inference import extract
 
     record = extract("\n".join(wrapped))
