@@ -29,10 +29,15 @@ class MetricPattern:
     sections: tuple[str, ...]
     zero: bool = False  # the pattern states a zero rather than capturing a number
     fallback: bool = False  # used only when no other pattern of the key matched anywhere
+    needs: tuple[str, ...] = ()  # a paragraph without any of these words cannot match (speed)
+
+
+_NEEDS = {"requests": ("申请", "办结", "结转", "公开", "处理"), "review": ("复议",), "litigation": ("诉讼",),
+          "fees": ("费",), "proactive": ("信息",)}
 
 
 def _p(key: str, regex: str, sections: tuple[str, ...], zero: bool = False, fallback: bool = False) -> MetricPattern:
-    return MetricPattern(key, re.compile(regex), sections, zero, fallback)
+    return MetricPattern(key, re.compile(regex), sections, zero, fallback, _NEEDS[key.split(".")[0]])
 
 
 PATTERNS: list[MetricPattern] = [
@@ -73,10 +78,13 @@ def text_metrics(doc: Doc) -> dict[str, Metric]:
         if _NOT_TABLE.search(raw):
             continue
         # Wrapped lines (PDF text) break phrases: match on the text without line breaks.
-        keep = [i for i, c in enumerate(raw) if c not in "\r\n"]
-        text = "".join(raw[i] for i in keep)
+        if "\n" in raw:
+            keep = [i for i, c in enumerate(raw) if c not in "\r\n"]
+            text = "".join(raw[i] for i in keep)
+        else:
+            keep, text = range(len(raw)), raw
         for mp in PATTERNS:
-            if p.section not in mp.sections:
+            if p.section not in mp.sections or not any(k in text for k in mp.needs):
                 continue
             for m in mp.pattern.finditer(text):
                 rank = (mp.fallback, p.index, m.start())

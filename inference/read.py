@@ -97,11 +97,14 @@ def _is_valid_utf8(data: bytes) -> bool:
         return False
 
 
+_CONTROL_BYTES = bytes([b for b in range(32) if b < 9 or 13 < b < 32])
+
+
 def _looks_binary(data: bytes) -> bool:
     sample = data[:8192]
     if b"\x00" in sample:
         return True
-    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return control > len(sample) * 0.05
 
 

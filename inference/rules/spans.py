@@ -69,6 +69,7 @@ _BAD_NEXT = {
 }
 # Bodies that start a new span even right after another body's name: 区人大|政协.
 _NEW_BODY = {"人大", "政协", "人民政府", "政府", "党委", "纪委", "人大常委会"}
+_CLOSING = (gz.SUFFIX, gz.NAME)
 _CONNECTORS = {"和", "与", "及"}
 _PREFIX_STOP = set("的在和及与、是为对由将等省市县区镇乡村街")
 _VERB_START = set("围响按根在由向对经将把被为与和及同是到从以于让请报全各该本我其积推深加强做抓")
@@ -160,12 +161,14 @@ class RuleSpanTagger:
                 continue
             chain = []
             j = i
+            closed = False
             while j in longest and j < end:
                 comp = longest[j]
                 chain.append((j, comp))
+                closed = closed or comp.kind in _CLOSING
                 j += comp.length
             # A chain with a suffix is judged whole (kept, or dropped as generic).
-            if any(c.kind in (gz.SUFFIX, gz.NAME) for _, c in chain):
+            if closed:
                 out.extend(_chain_agencies(text, chain, start))
                 consumed = j
         return out
