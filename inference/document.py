@@ -161,6 +161,7 @@ class Record:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    tables: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         out: dict[str, Any] = {
@@ -181,6 +182,7 @@ class Record:
             "entities": [_entity_dict(e) for e in self.entities],
             "metrics": {k: m.to_dict() for k, m in self.metrics.items()},
             "checks": [asdict(c) for c in self.checks],
+            "tables": self.tables,
             "warnings": list(self.warnings),
             "meta": self.meta,
         }

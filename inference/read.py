@@ -126,11 +126,28 @@ def read_html(data: bytes) -> RawText:
     return RawText(text=text, meta=meta, warnings=warnings)
 
 
-def _unsupported(kind: str) -> Callable[[bytes], RawText]:
-    def reader(data: bytes) -> RawText:
-        raise ReadError(f"{kind.upper()} input is not supported by this version of gongkai")
+def read_pdf(data: bytes) -> RawText:
+    from .read_documents import pdf_to_text
 
-    return reader
+    try:
+        text, meta, warnings = pdf_to_text(data)
+    except Exception as exc:  # pdfminer raises many kinds on broken files
+        raise ReadError(f"unreadable PDF ({type(exc).__name__}: {exc})") from None
+    if not text.strip():
+        raise ReadError(warnings[0] if warnings else "the PDF has no text")
+    return RawText(text=text, meta=meta, warnings=warnings)
+
+
+def read_docx(data: bytes) -> RawText:
+    from .read_documents import docx_to_text
+
+    try:
+        text, meta, warnings = docx_to_text(data)
+    except Exception as exc:  # a damaged zip or XML
+        raise ReadError(f"unreadable Word document ({type(exc).__name__}: {exc})") from None
+    if not text.strip():
+        raise ReadError("the Word document has no text")
+    return RawText(text=text, meta=meta, warnings=warnings)
 
 
 def read_binary(data: bytes) -> RawText:
@@ -140,8 +157,8 @@ def read_binary(data: bytes) -> RawText:
 READERS: dict[str, Callable[[bytes], RawText]] = {
     "text": read_text,
     "html": read_html,
-    "pdf": _unsupported("pdf"),
-    "docx": _unsupported("docx"),
+    "pdf": read_pdf,
+    "docx": read_docx,
     "binary": read_binary,
 }
 

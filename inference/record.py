@@ -8,6 +8,7 @@ from .checks import run_checks
 from .document import Doc, Metric, Record
 from .headings import METADATA, STANDARD_HEADINGS, TITLE, find_title, split_marker
 from .metrics import text_metrics
+from .tables import parse_tables
 from .values import date_value
 
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -20,7 +21,9 @@ _EMPTY_ROW = re.compile(r"^(?:\|\s*)+\|?\s*$|^(?:\|\s*){3,}")
 def build_record(doc: Doc) -> Record:
     view_texts = [doc.view_text(p) for p in doc.paragraphs]
     title_text, title_orig = _title(doc, view_texts)
-    metrics = dict(text_metrics(doc))
+    prose = text_metrics(doc)
+    tables = parse_tables(doc)
+    metrics = {**prose, **tables.metrics}  # a table figure is the official one
     year = _year(doc, title_text)
     record = Record(
         source=doc.source,
@@ -35,7 +38,8 @@ def build_record(doc: Doc) -> Record:
         sections=_sections(doc, view_texts),
         entities=doc.entities,
         metrics=metrics,
-        checks=run_checks(metrics),
+        checks=run_checks(metrics, tables.metrics, prose),
+        tables=tables.tables,
         warnings=list(doc.warnings) + _warnings(doc, view_texts),
         meta={k: v for k, v in doc.meta.items() if k not in ("sha256",)} | {"sha256": doc.meta.get("sha256")},
     )

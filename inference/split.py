@@ -52,6 +52,7 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 
 _TERMINAL = "。！!？?；;：:」”\")）】"
+_TABLE_OR_FOOTER = re.compile(r"[\t|]|^[-—–－]\s*\d{1,3}\s*[-—–－]$", re.M)
 _STARTS_BLOCK = re.compile(rf"\s*(?:#|\||[{CN_DIGITS}]{{1,3}}、|\([{CN_DIGITS}]{{1,3}}\)|\d{{1,2}}[.、]|第[{CN_DIGITS}]+[条部章])")
 
 
@@ -76,7 +77,8 @@ def _join_wrapped(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, in
     for s, e in lines[1:]:
         ps, pe = out[-1]
         prev_last = pe - 1
-        if _last_line_width(text, ps, pe) >= full - 3 and text[prev_last] not in _TERMINAL and "|" not in text[ps:pe] \
+        if _last_line_width(text, ps, pe) >= full - 3 and text[prev_last] not in _TERMINAL \
+                and not _TABLE_OR_FOOTER.search(text, ps, pe) and not _TABLE_OR_FOOTER.search(text, s, e) \
                 and not _STARTS_BLOCK.match(text, s, e):
             out[-1] = (ps, e)
         else:

@@ -91,6 +91,8 @@ def _set(p: Paragraph, label: str, confidence: float, heading: str | None = None
 
 
 def _is_top_heading(text: str) -> tuple[str | None, str | None]:
+    if "\t" in text or "|" in text:
+        return None, None  # a table row (一、本年新收…\t3001…) is never a heading
     level, rest = split_marker(text)
     if level is None:
         # An unnumbered heading: a short line that starts with a heading phrase, no sentence.

@@ -48,7 +48,7 @@ _CN_COUNT_SKIP = re.compile(r"^(?:[一两百千十〇零○])(?:余|多)?[^\d]|^
 
 # A table row: cells separated by tabs or pipes. Bare numbers in cells are COUNTs.
 _TABLE_ROW = re.compile(r"\t|\|")
-_CELL_NUMBER = re.compile(r"(?<=[\t|])[ \t]*(-?\d+(?:\.\d+)?)[ \t]*(?=[\t|]|$)")
+_CELL_NUMBER = re.compile(r"(?:(?<=[\t|])|^)[ ]*(-?\d+(?:\.\d+)?)[ ]*(?=[\t|]|$)")
 
 _GENERIC_BEFORE = ("各", "有关", "相关", "上级", "下级", "所属", "其他", "各级", "基层", "乡", "该", "本", "兄弟", "对口", "省级", "市级", "县级", "区级")
 _BAD_NEXT = {
@@ -145,7 +145,15 @@ class RuleSpanTagger:
         segment = text[start:end]
         if not _TABLE_ROW.search(segment):
             return []
-        return [_Match(start + m.start(1), start + m.end(1), "COUNT", "table") for m in _CELL_NUMBER.finditer(segment)]
+        out = []
+        for line_start, line in _line_spans(segment):
+            if not _TABLE_ROW.search(line):
+                continue
+            # Table 2's (八) row is an amount of money (本年收费金额, 万元).
+            label = "MONEY" if "收费" in line and "件" not in line else "COUNT"
+            out.extend(_Match(start + line_start + m.start(1), start + line_start + m.end(1), label, "table")
+                       for m in _CELL_NUMBER.finditer(line))
+        return out
 
     def _agencies(self, text: str, start: int, end: int) -> list[_Match]:
         """Chains of contiguous components ending in a suffix: 南岗区|营商环境建设监督|局."""
@@ -172,6 +180,13 @@ class RuleSpanTagger:
                 out.extend(_chain_agencies(text, chain, start))
                 consumed = j
         return out
+
+
+def _line_spans(text: str):
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
 
 
 def _chain_agencies(text: str, chain: list[tuple[int, gz.Component]], floor: int) -> list[_Match]:
