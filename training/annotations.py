@@ -32,6 +32,8 @@ class GoldDoc:
     sha256: str | None = None
     text_length: int | None = None
     text: str | None = None  # inline text, for documents without a file
+    level: str | None = None  # "record": only the record is gold (no paragraphs or spans)
+    tables: dict | None = None  # gold table cells, where annotated
 
     def to_json(self) -> str:
         d = {k: v for k, v in asdict(self).items() if v is not None}

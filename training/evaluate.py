@@ -103,6 +103,9 @@ def field_equal(key: str, gold: Any, pred: Any) -> bool:
 def score_document(gold: GoldDoc, record: Record) -> DocResult:
     text = record.text
     r = DocResult(id=gold.id, chars=len(text))
+    if gold.level == "record":  # record-level gold: fields only
+        _score_fields(gold, record, r)
+        return r
     r.section_true, r.section_pred = section_chars(gold, record, text)
     r.gold_spans = [(*_trim(text, s["start"], s["end"]), s["label"]) for s in gold.spans]
     r.pred_spans = [(*_trim(text, e.start, e.end), e.label) for e in record.entities]
@@ -114,6 +117,11 @@ def score_document(gold: GoldDoc, record: Record) -> DocResult:
             e = pred_by_key[key]
             pred_value = e.normalized if e.label == "AGENCY" else e.value
             r.values.append((s["label"], values_equal(s["label"], s["value"], pred_value)))
+    _score_fields(gold, record, r)
+    return r
+
+
+def _score_fields(gold: GoldDoc, record: Record, r: DocResult) -> None:
     g = gold.record
     for key in RECORD_FIELDS:
         if key in g:
@@ -122,7 +130,6 @@ def score_document(gold: GoldDoc, record: Record) -> DocResult:
         pred = record.metrics.get(key)
         r.fields[f"metrics.{key}"] = pred is not None and field_equal(key, value, pred.value)
     r.extra_metrics = len(set(record.metrics) - set(g.get("metrics") or {}))
-    return r
 
 
 # --- aggregation --------------------------------------------------------------------------
@@ -221,7 +228,7 @@ def per_document(results: list[DocResult]) -> list[dict[str, Any]]:
         if r.error:
             rows.append({"id": r.id, "error": r.error})
             continue
-        sec = sum(a == b for a, b in zip(r.section_true, r.section_pred)) / max(1, len(r.section_true))
+        sec = sum(a == b for a, b in zip(r.section_true, r.section_pred)) / len(r.section_true) if r.section_true else float("nan")
         strict = span_prf([r], partial=False)["micro"]
         fields = list(r.fields.values())
         rows.append({"id": r.id, "chars": r.chars, "section_accuracy": sec, "span_f1_strict": strict["f1"],
