@@ -1,0 +1,142 @@
+"""Tables 2-4 from HTML, DOCX, Markdown and tab-separated text; checks; PDF (corpus)."""
+import io
+
+import pytest
+
+from gongkai.inference import Pipeline
+from conftest import CORPUS, needs_corpus
+
+HEAD = "某区人民政府2024年政府信息公开工作年度报告\n一、总体情况\n本年度全区工作有序开展。\n"
+T3_ROWS = [
+    ("一、本年新收政府信息公开申请数量", [20, 1, 0, 0, 0, 0, 21]),
+    ("二、上年结转政府信息公开申请数量", [2, 0, 0, 0, 0, 0, 2]),
+    ("三、本年度办理结果 （一）予以公开", [8, 1, 0, 0, 0, 0, 9]),
+    ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", [3, 0, 0, 0, 0, 0, 3]),
+    ("（三）不予公开 1.属于国家秘密", [1, 0, 0, 0, 0, 0, 1]),
+    ("2.其他法律行政法规禁止公开", [0, 0, 0, 0, 0, 0, 0]),
+    ("（四）无法提供 1.本机关不掌握相关政府信息", [5, 0, 0, 0, 0, 0, 5]),
+    ("2.没有现成信息需要另行制作", [1, 0, 0, 0, 0, 0, 1]),
+    ("（五）不予处理 1.信访举报投诉类申请", [1, 0, 0, 0, 0, 0, 1]),
+    ("（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", [1, 0, 0, 0, 0, 0, 1]),
+    ("（七）总计", [20, 1, 0, 0, 0, 0, 21]),
+    ("四、结转下年度继续办理", [2, 0, 0, 0, 0, 0, 2]),
+]
+T4 = [1, 0, 0, 0, 1, 2, 0, 1, 0, 3, 0, 0, 0, 0, 0]
+EXPECTED = {
+    "proactive.normative_documents.issued": 6, "proactive.normative_documents.repealed": 1,
+    "proactive.normative_documents.in_force": 32, "proactive.licensing.decisions": 517,
+    "proactive.admin_fees.wan_yuan": 40.5,
+    "requests.received": 21, "requests.carried_over": 2, "requests.granted": 9, "requests.partially_granted": 3,
+    "requests.denied": 1, "requests.unable_to_provide": 6, "requests.not_processed": 1, "requests.other_handling": 1,
+    "requests.completed": 21, "requests.carried_forward": 2,
+    "review.total": 1, "review.upheld": 1, "litigation.direct.total": 3, "litigation.direct.other": 1,
+    "litigation.after_review.total": 0,
+}
+
+
+def rows(sep="\t", edge=False):
+    def line(cells):
+        inner = sep.join(str(c) for c in cells)
+        return f"| {inner} |" if edge else inner
+    out = ["二、主动公开政府信息情况", "第二十条第（一）项", line(["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]),
+           line(["规章", "", "/", ""]), line(["行政规范性文件", 6, 1, 32]), "第二十条第（五）项",
+           line(["信息内容", "本年处理决定数量"]), line(["行政许可", 517]), "第二十条第（八）项",
+           line(["信息内容", "本年收费金额（单位：万元）"]), line(["行政事业性收费", 40.5]),
+           "三、收到和处理政府信息公开申请情况"]
+    out += [line([label] + values) for label, values in T3_ROWS]
+    out += ["四、政府信息公开行政复议、行政诉讼情况", line(T4), "五、存在的主要问题及改进情况", "人员不足。",
+            "六、其他需要报告的事项", "本年度未收取信息处理费。"]
+    return out
+
+
+def check(record):
+    assert record.error is None
+    got = {k: record.metrics[k].value for k in EXPECTED if k in record.metrics}
+    assert got == EXPECTED
+    for key in EXPECTED:
+        assert record.metrics[key].to_dict()["from"] == "table"
+    # a blank or "/" cell is not a stated zero
+    assert not any(k.startswith("proactive.regulations") for k in record.metrics)
+    assert {c.name: c.ok for c in record.checks if c.name != "text_vs_table"} == {
+        "requests.balance": True, "requests.results": True, "review.total": True,
+        "litigation.direct.total": True, "litigation.after_review.total": True}
+    assert record.tables["table3"]["rows"]["requests.received"] == [20, 1, 0, 0, 0, 0, 21]
+    money = [e for e in record.entities if e.label == "MONEY" and e.origin == "table"]
+    assert [e.text for e in money] == ["40.5"]
+
+
+def test_tab_separated_text():
+    check(Pipeline.rules().extract_text(HEAD + "\n".join(rows("\t"))))
+
+
+def test_markdown_tables():
+    check(Pipeline.rules().extract_text(HEAD + "\n".join(rows(" | ", edge=True))))
+
+
+def test_html_tables():
+    parts = []
+    for line in rows("\t"):
+        if "\t" in line:
+            parts.append("<table><tr>" + "".join(f"<td>{c}</td>" for c in line.split("\t")) + "</tr></table>")
+        else:
+            parts.append(f"<p>{line}</p>")
+    html = "<html><body><p>" + HEAD.replace("\n", "</p><p>") + "</p>" + "".join(parts) + "</body></html>"
+    check(Pipeline.rules().extract_bytes(html.encode("utf-8"), "t.html"))
+
+
+def test_docx_tables_and_a_table_split_in_two():
+    import docx
+
+    document = docx.Document()
+    for line in HEAD.strip().split("\n"):
+        document.add_paragraph(line)
+    table_lines = []
+    for line in rows("\t"):
+        if "\t" in line:
+            table_lines.append(line.split("\t"))
+            continue
+        if table_lines:
+            _add_table(document, table_lines)
+            table_lines = []
+        document.add_paragraph(line)
+    buf = io.BytesIO()
+    document.save(buf)
+    record = Pipeline.rules().extract_bytes(buf.getvalue(), "t.docx")
+    check(record)
+
+
+def _add_table(document, lines):
+    # Table 3 arrives split in two tables (as across a page break).
+    half = len(lines) // 2 if len(lines) > 6 else len(lines)
+    for chunk in (lines[:half], lines[half:]):
+        if not chunk:
+            continue
+        width = max(len(r) for r in chunk)
+        table = document.add_table(rows=len(chunk), cols=width)
+        for r, cells in enumerate(chunk):
+            for c, value in enumerate(cells):
+                table.cell(r, c).text = str(value)
+
+
+def test_failed_checks_are_readable_not_exceptions():
+    text = HEAD + "\n".join(rows("\t")).replace("二、上年结转政府信息公开申请数量\t2\t0\t0\t0\t0\t0\t2",
+                                                  "二、上年结转政府信息公开申请数量\t5\t0\t0\t0\t0\t0\t5")
+    record = Pipeline.rules().extract_text(text)
+    balance = next(c for c in record.checks if c.name == "requests.balance")
+    assert balance.ok is False and "≠" in balance.detail
+
+
+@needs_corpus()
+def test_huaian_2024_pdf():
+    r = Pipeline.rules().extract_path(CORPUS / "reports" / "huaian_2024.pdf")
+    assert r.agency == "淮安市人民政府" and r.year == 2024
+    m = {k: v.value for k, v in r.metrics.items()}
+    assert (m["proactive.normative_documents.issued"], m["proactive.normative_documents.repealed"],
+            m["proactive.normative_documents.in_force"]) == (8, 26, 66)
+    assert m["proactive.licensing.decisions"] == 447228
+    assert (m["requests.received"], m["requests.carried_over"], m["requests.granted"], m["requests.completed"],
+            m["requests.carried_forward"]) == (3119, 34, 1362, 3050, 103)
+    assert m["fees.information_processing_yuan"] == 3940
+    assert r.checks and all(c.ok for c in r.checks)
+    assert any(r.paragraphs[i].section == "boilerplate" for i in range(len(r.paragraphs))
+               if r.text[r.paragraphs[i].start:r.paragraphs[i].end].strip() == "- 3 -")
