@@ -38,9 +38,12 @@ def build_pipeline(args: argparse.Namespace) -> Pipeline:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from .compare import Figures, continuity_checks
+
     pipeline = build_pipeline(args)
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     done = failed = 0
+    figures: list[Figures] = []  # small: kept for the year-to-year checks after the batch
     try:
         for source in iter_inputs(args.paths):
             record = pipeline.extract_bytes(sys.stdin.buffer.read(), "<stdin>") if source == "-" else pipeline.extract_path(source)
@@ -50,6 +53,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             out.write(json.dumps(data, ensure_ascii=False, indent=2 if args.pretty else None) + "\n")
             out.flush()
             done += 1
+            figures.append(Figures.of(record))
             if record.error:
                 failed += 1
                 print(f"gongkai: {source}: {record.error}", file=sys.stderr)
@@ -59,7 +63,34 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if done == 0:
         print("gongkai: no input", file=sys.stderr)
         return 2
+    for a, b, check in continuity_checks([_as_record_dict(f) for f in figures]):
+        print(f"gongkai: {'ok' if check.ok else 'FAILED'} {check.name}: {check.detail} ({a.source} → {b.source})",
+              file=sys.stderr)
     return 1 if failed == done else 0
+
+
+def _as_record_dict(f) -> dict:
+    return {"source": f.source, "agency": f.agency, "year": f.year, "metrics": {k: {"value": v} for k, v in f.metrics.items()}}
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Two reports (files, or records in JSONL) side by side."""
+    from .compare import Figures, side_by_side
+
+    pipeline = build_pipeline(args)
+    figures = []
+    for path in (args.a, args.b):
+        if path.endswith(".jsonl"):
+            with open(path, encoding="utf-8") as fh:
+                figures.append(Figures.of(json.loads(fh.readline())))
+            continue
+        record = pipeline.extract_path(path)
+        if record.error:
+            print(f"gongkai: {path}: {record.error}", file=sys.stderr)
+            return 1
+        figures.append(Figures.of(record))
+    print(side_by_side(*figures))
+    return 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -86,6 +117,13 @@ def make_parser() -> argparse.ArgumentParser:
     ex.add_argument("--no-text", action="store_true", help="leave the document text out of the record")
     ex.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse larger files (default 20 MB)")
     ex.set_defaults(func=cmd_extract)
+
+    cmp_ = sub.add_parser("compare", help="two reports' figures side by side, with the year-to-year check")
+    cmp_.add_argument("a")
+    cmp_.add_argument("b")
+    cmp_.add_argument("--rules-only", action="store_true")
+    cmp_.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES)
+    cmp_.set_defaults(func=cmd_compare)
 
     ev = sub.add_parser("evaluate", help="score extraction against gold annotations")
     ev.add_argument("--gold", required=True, nargs="+", help="gold JSONL file(s) or folder(s)")

@@ -140,3 +140,31 @@ def test_huaian_2024_pdf():
     assert r.checks and all(c.ok for c in r.checks)
     assert any(r.paragraphs[i].section == "boilerplate" for i in range(len(r.paragraphs))
                if r.text[r.paragraphs[i].start:r.paragraphs[i].end].strip() == "- 3 -")
+
+
+def test_year_to_year_continuity():
+    from gongkai.inference.compare import Figures, continuity_checks, side_by_side
+
+    base = HEAD + "\n".join(rows("\t"))
+    r2024 = Pipeline.rules().extract_text(base, "a")
+    r2025 = Pipeline.rules().extract_text(base.replace("2024年", "2025年"), "b")
+    r2025_bad = Pipeline.rules().extract_text(
+        base.replace("2024年", "2025年").replace("二、上年结转政府信息公开申请数量\t2\t0\t0\t0\t0\t0\t2",
+                                                "二、上年结转政府信息公开申请数量\t4\t0\t0\t0\t0\t0\t4"), "c")
+    assert (r2024.year, r2025.year) == (2024, 2025)
+    [(a, b, check)] = continuity_checks([r2025, r2024])
+    assert (a.year, b.year, check.ok) == (2024, 2025, True)
+    [(_, _, bad)] = continuity_checks([r2024, r2025_bad])
+    assert bad.ok is False and "≠" in bad.detail
+    table = side_by_side(Figures.of(r2024), Figures.of(r2025_bad))
+    assert "requests.carried_over" in table and "+2" in table and "FAILED requests.continuity" in table
+
+
+@needs_corpus()
+def test_hongze_2023_to_2024_continuity():
+    from gongkai.inference.compare import continuity_checks
+
+    pipeline = Pipeline.rules()
+    records = [pipeline.extract_path(CORPUS / "reports" / f"hongze_{y}.pdf") for y in (2023, 2024)]
+    [(_, _, check)] = continuity_checks(records)
+    assert check.ok, check.detail

@@ -256,7 +256,7 @@ def evaluate(golds: list[GoldDoc], pipeline) -> dict[str, Any]:
         "sections": section_scores(ok),
         "spans_strict": span_prf(ok, partial=False),
         "spans_partial": span_prf(ok, partial=True),
-        "spans_strict_seqeval": seqeval_strict(ok) if ok else {},
+        "spans_strict_seqeval": seqeval_strict(ok) if any(r.gold_spans for r in ok) else {},
         "values": value_scores(ok),
         "fields": field_scores(ok),
         "per_document": per_document(results),
@@ -273,8 +273,14 @@ def format_report(res: dict[str, Any]) -> str:
     for doc_id, err in res["errors"].items():
         lines.append(f"  ERROR {doc_id}: {err}")
     lines.append("")
-    if sec["accuracy"] is None:
-        return "\n".join(lines + ["nothing to score"])
+    if sec["accuracy"] is not None:
+        _format_spans_and_sections(res, lines)
+    _format_fields(res, lines)
+    return "\n".join(lines)
+
+
+def _format_spans_and_sections(res: dict[str, Any], lines: list[str]) -> None:
+    sec = res["sections"]
     lines.append(f"SECTIONS (per character of gold paragraphs, {sec['chars']:,} chars): "
                  f"accuracy {sec['accuracy']:.3f}   macro-F1 {sec['macro_f1']:.3f}")
     lines.append("  F1 per label: " + "  ".join(f"{k} {v:.2f}" for k, v in sec["f1_per_label"].items()))
@@ -297,6 +303,9 @@ def format_report(res: dict[str, Any]) -> str:
         q = res["spans_strict_seqeval"]
         lines.append(f"  (seqeval strict micro: P {q['precision']:.3f} R {q['recall']:.3f} F1 {q['f1']:.3f})")
     lines.append("")
+
+
+def _format_fields(res: dict[str, Any], lines: list[str]) -> None:
     lines.append("RECORD FIELDS     accuracy  documents")
     for key, v in res["fields"].items():
         acc = f"{v['accuracy']:.3f}" if v["accuracy"] is not None else "  -  "
@@ -309,7 +318,6 @@ def format_report(res: dict[str, Any]) -> str:
         else:
             lines.append(f"  {row['id']:<26} {row['chars']:>6}   {row['section_accuracy']:.3f}   {row['span_f1_strict']:.3f}"
                          f"   {row['gold_spans']:>6}     {row['fields_correct']}/{row['fields']}")
-    return "\n".join(lines)
 
 
 def main(args) -> int:

@@ -1,0 +1,85 @@
+"""Year to year: the same body's reports for consecutive years must agree on the requests
+carried from one year to the next (year N's 结转下年度 = year N+1's 上年结转)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from .document import Check, Record
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a comparison needs of a record (from a Record or a record dict in JSONL)."""
+
+    source: str
+    agency: str | None
+    year: int | None
+    metrics: dict[str, float]
+
+    @classmethod
+    def of(cls, record: Record | dict) -> "Figures":
+        if isinstance(record, Record):
+            return cls(record.source, record.agency, record.year, {k: m.value for k, m in record.metrics.items()})
+        return cls(record.get("source", "?"), record.get("agency"), record.get("year"),
+                   {k: v["value"] for k, v in (record.get("metrics") or {}).items()})
+
+
+def same_body(a: str | None, b: str | None) -> bool:
+    """淮安市洪泽区人民政府 and 洪泽区人民政府 are one body: one name ends with the other."""
+    if not a or not b:
+        return False
+    return a.endswith(b) or b.endswith(a)
+
+
+def continuity_check(earlier: Figures, later: Figures) -> Check | None:
+    if not (same_body(earlier.agency, later.agency) and earlier.year is not None and later.year == earlier.year + 1):
+        return None
+    fwd = earlier.metrics.get("requests.carried_forward")
+    over = later.metrics.get("requests.carried_over")
+    if fwd is None or over is None:
+        return None
+    ok = abs(fwd - over) < 1e-6
+    return Check("requests.continuity", ok,
+                 f"{earlier.agency} {earlier.year} carried_forward {fwd:g} {'=' if ok else '≠'} "
+                 f"{later.year} carried_over {over:g}")
+
+
+def continuity_checks(records: Iterable[Record | dict]) -> list[tuple[Figures, Figures, Check]]:
+    """Every consecutive-year pair of the same body in a batch, checked."""
+    figures = sorted((Figures.of(r) for r in records if _usable(r)), key=lambda f: (f.year or 0, f.source))
+    out = []
+    for i, a in enumerate(figures):
+        for b in figures[i + 1:]:
+            check = continuity_check(a, b)
+            if check is not None:
+                out.append((a, b, check))
+    return out
+
+
+def _usable(r: Record | dict) -> bool:
+    error = r.error if isinstance(r, Record) else r.get("error")
+    return not error
+
+
+def side_by_side(a: Figures, b: Figures) -> str:
+    keys = sorted(set(a.metrics) | set(b.metrics))
+    width = max([len(k) for k in keys] + [10])
+    lines = [f"{'':<{width}}  {_title(a):>22}  {_title(b):>22}  {'difference':>12}"]
+    for key in keys:
+        va, vb = a.metrics.get(key), b.metrics.get(key)
+        diff = f"{vb - va:+g}" if va is not None and vb is not None else ""
+        lines.append(f"{key:<{width}}  {_fmt(va):>22}  {_fmt(vb):>22}  {diff:>12}")
+    for first, second in ((a, b), (b, a)):
+        check = continuity_check(first, second)
+        if check:
+            lines.append(f"\n{'ok' if check.ok else 'FAILED'} {check.name}: {check.detail}")
+    return "\n".join(lines)
+
+
+def _title(f: Figures) -> str:
+    return f"{(f.agency or '?')[-12:]} {f.year or '?'}"
+
+
+def _fmt(v) -> str:
+    return "-" if v is None else f"{v:g}"
