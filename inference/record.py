@@ -5,7 +5,7 @@ import re
 from collections import Counter
 
 from .checks import run_checks
-from .document import Doc, Metric, Record
+from .document import Doc, Entity, Metric, Record
 from .headings import METADATA, STANDARD_HEADINGS, TITLE, find_title, split_marker
 from .metrics import text_metrics
 from .tables import parse_tables
@@ -23,6 +23,7 @@ def build_record(doc: Doc) -> Record:
     title_text, title_orig = _title(doc, view_texts)
     prose = text_metrics(doc)
     tables = parse_tables(doc)
+    _add_table_entities(doc, tables.cells)
     metrics = {**prose, **tables.metrics}  # a table figure is the official one
     year = _year(doc, title_text)
     record = Record(
@@ -40,10 +41,27 @@ def build_record(doc: Doc) -> Record:
         metrics=metrics,
         checks=run_checks(metrics, tables.metrics, prose),
         tables=tables.tables,
-        warnings=list(doc.warnings) + _warnings(doc, view_texts),
+        warnings=list(doc.warnings) + _warnings(doc, view_texts) + tables.warnings,
         meta={k: v for k, v in doc.meta.items() if k not in ("sha256",)} | {"sha256": doc.meta.get("sha256")},
     )
     return record
+
+
+def _add_table_entities(doc: Doc, cells) -> None:
+    """Cells recovered from run-together rows become spans: COUNT, MONEY in table 2's 收费 row."""
+    if not cells:
+        return
+    taken = [(e.start, e.end) for e in doc.entities]
+    starts = [p.start for p in doc.paragraphs]
+    import bisect
+
+    for cell, label in cells:
+        if any(s < cell.end and cell.start < e for s, e in taken):
+            continue
+        k = bisect.bisect_right(starts, cell.start) - 1
+        doc.entities.append(Entity(label=label, start=cell.start, end=cell.end, text=doc.text[cell.start:cell.end],
+                                   value=cell.number, unit="", paragraph=k, confidence=0.8, source="rules", origin="table"))
+    doc.entities.sort(key=lambda e: e.start)
 
 
 def _title(doc: Doc, texts: list[str]) -> tuple[str | None, str | None]:

@@ -74,6 +74,8 @@ class Row:
 class TableResult:
     metrics: dict[str, Metric] = field(default_factory=dict)
     tables: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    cells: list[tuple[Cell, str]] = field(default_factory=list)  # (cell, span label) recovered from run-together rows
 
 
 def table_rows(doc: Doc) -> list[Row]:
@@ -112,8 +114,12 @@ def _lines(text: str, s: int, e: int):
 
 
 def parse_tables(doc: Doc) -> TableResult:
-    rows = table_rows(doc)
     result = TableResult()
+    rows = table_rows(doc)
+    recovered = run_together_rows(doc, result.warnings)
+    result.cells = [(c, "MONEY" if r.label.startswith("行政事业性收费") else "COUNT")
+                    for r in recovered for c in r.cells if c.number is not None]
+    rows += recovered
     if not rows:
         return result
     _table2(doc, rows, result)
@@ -165,14 +171,16 @@ def _table2(doc: Doc, rows: list[Row], out: TableResult) -> None:
 def _table3(doc: Doc, rows: list[Row], out: TableResult) -> None:
     table: dict[str, list] = {}
     sums: dict[str, list[Cell]] = {}
+    incomplete: set[str] = set()
     other_single: Cell | None = None
     for row in rows:
         if row.section not in ("requests", None):
             continue
-        label = row.label
+        label = row.label.replace("?", "")
         cells = [c for c in row.cells if c.text == "" or c.number is not None or c.text == "/"]
         nums = row.numbers
-        if not nums and "/" not in "".join(c.text for c in row.cells):
+        unknown = any(c.text == "?" for c in row.cells)
+        if not nums and not unknown and "/" not in "".join(c.text for c in row.cells):
             continue
         total = row.cells[-1] if row.cells and row.cells[-1].number is not None else None
         values = [c.number for c in row.cells[-7:]] if len(cells) >= 7 else [c.number for c in nums]
@@ -193,7 +201,11 @@ def _table3(doc: Doc, rows: list[Row], out: TableResult) -> None:
             table[f"{sub}:{label[:24]}"] = values
             if total is not None:
                 sums.setdefault(sub, []).append(total)
+            elif unknown:
+                incomplete.add(sub)
     for key, cells in sums.items():
+        if key in incomplete:
+            continue  # a sum over some of the rows would be a wrong figure
         value = sum(c.number for c in cells)
         out.metrics[key] = _metric(doc, value, cells, f"sum of {len(cells)} rows: {[c.number for c in cells]}")
     if other_single is not None and "requests.other_handling" not in sums:
@@ -212,3 +224,137 @@ def _table4(doc: Doc, rows: list[Row], out: TableResult) -> None:
                     out.metrics[f"{prefix}.{name}"] = _metric(doc, cell.number, [cell], f"table 4: {[c.number for c in nums]}")
             out.tables["table4"] = {k: [c.number for c in v] for k, v in groups.items()}
             return
+
+
+# --- run-together cells (one-line crawls) ---------------------------------------------------
+# A crawler that flattened a page writes 本年新收政府信息公开申请数量640020470: the cells of a
+# row run together. The rows' own arithmetic decides the split (every table-3 row's 总计 is
+# the sum of the six applicant columns; every table-4 group's 总计 the sum of its four
+# outcomes); a split that no arithmetic makes unique is reported, not guessed.
+
+_T3_LABELS = [
+    "本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "予以公开",
+    r"部分公开(?:\([^)]{0,30}\))?", "属于国家秘密", "其他法律行政法规禁止公开", r"危及[“\"]?三安全一稳定[”\"]?",
+    "保护第三方合法权益", "属于三类内部事务信息", "属于四类过程性信息", "属于行政执法案卷", "属于行政查询事项",
+    "本机关不掌握相关政府信息", "没有现成信息需要另行制作", "补正后申请内容仍不明确", "信访举报投诉类申请", "重复申请",
+    "要求提供公开出版物", "无正当理由大量反复申请", "要求行政机关确认或重新出具已获取信息",
+    "申请人无正当理由逾期不补正、?行政机关不再处理其政府信息公开申请",
+    "申请人逾期未按收费通知要求缴纳费用、?行政机关不再处理其政府信息公开申请", r"(?<=[\d.、])其他", r"\(六\)其他处理",
+    r"\(七\)总计", "结转下年度继续办理",
+]
+_T2_LABELS = ["规章", "行政规范性文件", "规范性文件", "行政许可", "其他对外管理服务事项", "行政处罚", "行政强制", "行政事业性收费"]
+_RUN_LABEL = re.compile("|".join(f"(?:{p})" for p in _T3_LABELS + _T2_LABELS))
+_RUN = re.compile(r"[\d ]*\d")
+_T4_START = re.compile(r"行政复议.{0,160}?尚未审结总计(?=[\d ]{15,})")
+
+
+def run_together_rows(doc: Doc, warnings: list[str]) -> list[Row]:
+    """Rows recovered from paragraphs where table cells ran together (no tabs, no pipes)."""
+    rows: list[Row] = []
+    view = doc.view
+    for p in doc.paragraphs:
+        if p.section not in ("proactive", "requests", "review_litigation"):
+            continue
+        vs, ve = view.to_view(p.start, p.end)
+        text = view.text[vs:ve]
+        if "\t" in text or "|" in text:
+            continue
+        labels = list(_RUN_LABEL.finditer(text))
+        for k, m in enumerate(labels):
+            run = _RUN.match(text, m.end())
+            if not run:
+                continue
+            digits_end = run.end()
+            nxt = labels[k + 1].start() if k + 1 < len(labels) else len(text)
+            # "…00000002.其他法律…": the last digit numbers the next row.
+            if digits_end < len(text) and text[digits_end] in ".、" and digits_end + 1 <= nxt + 1:
+                digits_end -= 1
+            if digits_end <= run.start():
+                continue
+            label = m.group()
+            if label == "行政事业性收费":  # an amount in 万元: 24252.311082
+                run = re.compile(r"\d+(?:\.\d+)?").match(text, m.end()) or run
+                digits_end = run.end()
+            size = None if label in _T2_LABELS else 7
+            cells = _split_run(text, run.start(), digits_end, size, label, warnings)
+            if cells is None:  # kept as a row of unknown cells, so that no block sum is made without it
+                rows.append(Row(p.index, p.section, [Cell(label, *doc.view.to_original(vs, vs)), Cell("?", 0, 0)]))
+                continue
+            rows.append(_row(doc, p, vs, label, cells))
+        t4 = _T4_START.search(text)
+        if t4:
+            run = _RUN.match(text, t4.end())
+            cells = _split_run(text, run.start(), run.end(), 15, "table 4", warnings) if run else None
+            if cells:
+                rows.append(_row(doc, p, vs, "行政复议行政诉讼", cells))
+    return rows
+
+
+def _row(doc: Doc, p, vs: int, label: str, cells: list[tuple[int, int, str]]) -> Row:
+    out = [Cell(label, *doc.view.to_original(vs, vs))]
+    for a, b, digits in cells:
+        s, e = doc.view.to_original(vs + a, vs + b)
+        out.append(Cell(digits, s, e))
+    return Row(p.index, p.section, out)
+
+
+def _split_run(text: str, a: int, b: int, size: int | None, label: str, warnings: list[str]):
+    """Cells of a digit run, or None when no arithmetic makes the split unique."""
+    chunk = text[a:b]
+    groups = [(a + m.start(), m.group()) for m in re.finditer(r"\d+(?:\.\d+)?", chunk)]
+    if size is None:
+        # Table 2: no arithmetic; only a run that can be read one way is taken
+        # (a single number, or zeros 000 = 0|0|0).
+        if len(groups) == 1 and (len(set(groups[0][1])) == 1 and groups[0][1][0] == "0" or label in _SINGLE_NUMBER):
+            start, digits = groups[0]
+            if label in _SINGLE_NUMBER:
+                return [(start, start + len(digits), digits)]
+            return [(start + i, start + i + 1, "0") for i in range(len(digits))]
+        warnings.append(f"table row {label}: run-together cells {chunk.strip()!r} have no arithmetic to split them; left unsplit")
+        return None
+    solutions = list(_splits(groups, size, limit=2))
+    if len(solutions) != 1:
+        what = "no split" if not solutions else "more than one split"
+        warnings.append(f"table row {label[:20]}: run-together cells {chunk.strip()!r} fit {what} of {size} cells; left unsplit")
+        return None
+    return solutions[0]
+
+
+_SINGLE_NUMBER = {"行政许可", "行政处罚", "行政强制", "其他对外管理服务事项", "行政事业性收费"}
+
+
+def _splits(groups: list[tuple[int, str]], size: int, limit: int):
+    """Every split of the digit groups (spaces are cell boundaries) into `size` numbers
+    without leading zeros that satisfies the row arithmetic; stops after `limit`."""
+    found = 0
+    pieces: list[tuple[int, int, str]] = []
+
+    def valid(parts: list[tuple[int, int, str]]) -> bool:
+        values = [int(p[2]) for p in parts]
+        blocks = [values] if size == 7 else [values[0:5], values[5:10], values[10:15]]
+        return all(sum(block[:-1]) == block[-1] for block in blocks)
+
+    def walk(g: int, i: int):
+        nonlocal found
+        if found >= limit:
+            return
+        if g == len(groups):
+            if len(pieces) == size and valid(pieces):
+                found += 1
+                yield list(pieces)
+            return
+        start, digits = groups[g]
+        if len(pieces) >= size:
+            return
+        for j in range(i + 1, len(digits) + 1):
+            part = digits[i:j]
+            if len(part) > 1 and part[0] == "0":
+                break
+            pieces.append((start + i, start + j, part))
+            if j == len(digits):
+                yield from walk(g + 1, 0)
+            else:
+                yield from walk(g, j)
+            pieces.pop()
+
+    yield from walk(0, 0)

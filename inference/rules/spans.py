@@ -71,6 +71,7 @@ _BAD_NEXT = {
 _NEW_BODY = {"人大", "政协", "人民政府", "政府", "党委", "纪委", "人大常委会"}
 _CLOSING = (gz.SUFFIX, gz.NAME)
 _CONNECTORS = {"和", "与", "及"}
+_MONEY_ROW = re.compile(r"行政事业性收费|收费金额|减免金额")
 _PREFIX_STOP = set("的在和及与、是为对由将等省市县区镇乡村街")
 _VERB_START = set("围响按根在由向对经将把被为与和及同是到从以于让请报全各该本我其积推深加强做抓")
 _LABEL_ORDER = {"MONEY": 0, "PERCENT": 1, "DATE": 2, "COUNT": 3, "AGENCY": 4}
@@ -150,7 +151,7 @@ class RuleSpanTagger:
             if not _TABLE_ROW.search(line):
                 continue
             # Table 2's (八) row is an amount of money (本年收费金额, 万元).
-            label = "MONEY" if "收费" in line and "件" not in line else "COUNT"
+            label = "MONEY" if _MONEY_ROW.search(line) else "COUNT"
             out.extend(_Match(start + line_start + m.start(1), start + line_start + m.end(1), label, "table")
                        for m in _CELL_NUMBER.finditer(line))
         return out
