@@ -9,7 +9,7 @@ from .document import Doc, Entity, Metric, Record
 from .headings import METADATA, STANDARD_HEADINGS, TITLE, find_title, split_marker
 from .metrics import text_metrics
 from .tables import parse_tables
-from .values import date_value
+from .values import date_value, fill_values
 
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_TAIL = re.compile(r"\s*(?:关于)?(?:(?:19|20)\d{2}\s*年度?)?\s*(?:政府|政务)?(?:信息公开|政务公开|信息).*$")
@@ -60,8 +60,9 @@ def _add_table_entities(doc: Doc, cells) -> None:
             continue
         k = bisect.bisect_right(starts, cell.start) - 1
         doc.entities.append(Entity(label=label, start=cell.start, end=cell.end, text=doc.text[cell.start:cell.end],
-                                   value=cell.number, unit="", paragraph=k, confidence=0.8, source="rules", origin="table"))
+                                   paragraph=k, confidence=0.8, source="rules", origin="table"))
     doc.entities.sort(key=lambda e: e.start)
+    fill_values(doc)
 
 
 def _title(doc: Doc, texts: list[str]) -> tuple[str | None, str | None]:

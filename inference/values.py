@@ -176,6 +176,9 @@ def fill_values(doc: Doc) -> None:
         vs, ve = doc.view.to_view(e.start, e.end)
         vtext = doc.view.text[vs:ve]
         value, unit, approx = value_of(e.label, vtext)
+        if e.label == "MONEY" and e.origin == "table" and isinstance(value, (int, float)) \
+                and "万元" in doc.view.text[max(0, vs - 120) : vs]:
+            value, unit = _int_if_whole(round(value * 10_000, 6)), "万元"  # a 本年收费金额（单位：万元） cell
         e.value, e.unit = value, unit
         e.approx = approx or (e.label in ("COUNT", "MONEY") and approx_before(doc.view.text, vs))
         if e.label == "AGENCY":

@@ -168,3 +168,26 @@ def test_hongze_2023_to_2024_continuity():
     records = [pipeline.extract_path(CORPUS / "reports" / f"hongze_{y}.pdf") for y in (2023, 2024)]
     [(_, _, check)] = continuity_checks(records)
     assert check.ok, check.detail
+
+
+def test_run_together_cells_are_split_by_arithmetic_or_reported():
+    body = ("某区2021年度政府信息公开工作年度报告 根据条例编制本报告。" + "本报告说明。" * 50 +
+            "三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+            "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
+            "一、本年新收政府信息公开申请数量713000074二、上年结转政府信息公开申请数量0000000"
+            "三、本年度办理结果（一）予以公开270020130（二）部分公开500000 5"
+            "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"
+            "结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计10203120001200000"
+            "五、存在的主要问题及改进情况问题。")
+    r = Pipeline.rules().extract_text(body)
+    m = {k: v.value for k, v in r.metrics.items()}
+    assert m["requests.received"] == 74 and m["requests.carried_over"] == 0 and m["requests.partially_granted"] == 5
+    assert r.tables["table3"]["rows"]["requests.received"] == [71, 3, 0, 0, 0, 0, 74]
+    assert (m["review.total"], m["litigation.direct.total"], m["litigation.after_review.total"]) == (3, 12, 0)
+    # 270020130 splits as 27|0|0|2|0|1|30 or 2|7|0|0|2|0|... : reported, not guessed
+    assert "requests.granted" not in m
+    assert any("270020130" in w and "more than one split" in w for w in r.warnings)
+    cells = [e for e in r.entities if e.origin == "table"]
+    assert [e.text for e in cells][:7] == ["71", "3", "0", "0", "0", "0", "74"]
+    for e in cells:
+        assert r.text[e.start:e.end] == e.text
