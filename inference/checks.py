@@ -25,11 +25,14 @@ def _sum_check(name: str, metrics: dict[str, Metric], parts: list[str], total: s
 
 
 def run_checks(metrics: dict[str, Metric], table_metrics: dict[str, Metric] | None = None,
-               text_metrics: dict[str, Metric] | None = None) -> list[Check]:
+               text_metrics: dict[str, Metric] | None = None, tables: dict | None = None) -> list[Check]:
     checks: list[Check] = []
     balance = _balance(metrics)
     if balance:
         checks.append(balance)
+    columns = _balance_per_column((tables or {}).get("table3", {}).get("rows", {}))
+    if columns:
+        checks.append(columns)
     candidates = [
         _sum_check("requests.results", metrics, [f"requests.{k}" for k in RESULT_KEYS], "requests.completed"),
         _sum_check("review.total", metrics, [f"review.{k}" for k in OUTCOME_KEYS], "review.total"),
@@ -52,6 +55,21 @@ def _balance(metrics: dict[str, Metric]) -> Check | None:
     ok = abs(left - right) < 1e-6
     return Check("requests.balance", ok,
                  f"received {rec:g} + carried_over {over:g} = {left:g} {'=' if ok else '≠'} completed {comp:g} + carried_forward {fwd:g} = {right:g}")
+
+
+def _balance_per_column(rows: dict) -> Check | None:
+    """Table 3's printed rule, column by column: 一 + 二 = (七)总计 + 四."""
+    keys = ("requests.received", "requests.carried_over", "requests.completed", "requests.carried_forward")
+    cols = [rows.get(k) for k in keys]
+    if any(c is None or len(c) != 7 or any(v is None for v in c) for c in cols):
+        return None
+    rec, over, comp, fwd = cols
+    bad = [n for n in range(7) if abs(rec[n] + over[n] - comp[n] - fwd[n]) > 1e-6]
+    names = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+    if not bad:
+        return Check("requests.balance.columns", True, "一 + 二 = (七)总计 + 四 in all 7 columns")
+    detail = "; ".join(f"{names[n]}: {rec[n]:g} + {over[n]:g} ≠ {comp[n]:g} + {fwd[n]:g}" for n in bad)
+    return Check("requests.balance.columns", False, detail)
 
 
 def _text_vs_table(table: dict[str, Metric], text: dict[str, Metric]) -> list[Check]:

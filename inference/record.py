@@ -39,7 +39,7 @@ def build_record(doc: Doc) -> Record:
         sections=_sections(doc, view_texts),
         entities=doc.entities,
         metrics=metrics,
-        checks=run_checks(metrics, tables.metrics, prose),
+        checks=run_checks(metrics, tables.metrics, prose, tables.tables),
         tables=tables.tables,
         warnings=list(doc.warnings) + _warnings(doc, view_texts) + tables.warnings,
         meta={k: v for k, v in doc.meta.items() if k not in ("sha256",)} | {"sha256": doc.meta.get("sha256")},
@@ -51,18 +51,19 @@ def _add_table_entities(doc: Doc, cells) -> None:
     """Cells recovered from run-together rows become spans: COUNT, MONEY in table 2's 收费 row."""
     if not cells:
         return
-    taken = [(e.start, e.end) for e in doc.entities]
+    taken = {i for e in doc.entities for i in range(e.start, e.end)}
+    added = []
     starts = [p.start for p in doc.paragraphs]
     import bisect
 
     for cell, label in cells:
-        if any(s < cell.end and cell.start < e for s, e in taken):
+        if any(i in taken for i in range(cell.start, cell.end)):
             continue
         k = bisect.bisect_right(starts, cell.start) - 1
-        doc.entities.append(Entity(label=label, start=cell.start, end=cell.end, text=doc.text[cell.start:cell.end],
-                                   paragraph=k, confidence=0.8, source="rules", origin="table"))
-    doc.entities.sort(key=lambda e: e.start)
-    fill_values(doc)
+        added.append(Entity(label=label, start=cell.start, end=cell.end, text=doc.text[cell.start:cell.end],
+                            paragraph=k, confidence=0.8, source="rules", origin="table"))
+    fill_values(doc, added)
+    doc.entities = sorted(doc.entities + added, key=lambda e: e.start)
 
 
 def _title(doc: Doc, texts: list[str]) -> tuple[str | None, str | None]:

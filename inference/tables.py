@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .document import Doc, Metric
 
@@ -47,7 +48,7 @@ class Cell:
     start: int  # original offsets
     end: int
 
-    @property
+    @cached_property
     def number(self) -> float | int | None:
         t = self.text.replace(",", "").strip()
         if not _NUMBER.match(t):
@@ -323,11 +324,18 @@ def _split_run(text: str, a: int, b: int, size: int | None, label: str, warnings
 _SINGLE_NUMBER = {"行政许可", "行政处罚", "行政强制", "其他对外管理服务事项", "行政事业性收费"}
 
 
+def _block_ok(parts: list[tuple[int, int, str]]) -> bool:
+    values = [int(p[2]) for p in parts]
+    return sum(values[:-1]) == values[-1]
+
+
 def _splits(groups: list[tuple[int, str]], size: int, limit: int):
     """Every split of the digit groups (spaces are cell boundaries) into `size` numbers
     without leading zeros that satisfies the row arithmetic; stops after `limit`."""
     found = 0
     pieces: list[tuple[int, int, str]] = []
+    digits_after = [sum(len(d) for _, d in groups[g:]) for g in range(len(groups) + 1)]
+    block = 7 if size == 7 else 5
 
     def valid(parts: list[tuple[int, int, str]]) -> bool:
         values = [int(p[2]) for p in parts]
@@ -344,13 +352,18 @@ def _splits(groups: list[tuple[int, str]], size: int, limit: int):
                 yield list(pieces)
             return
         start, digits = groups[g]
-        if len(pieces) >= size:
-            return
+        left_parts = size - len(pieces)
+        left_digits = len(digits) - i + digits_after[g + 1]
+        if left_parts <= 0 or left_digits < left_parts or left_digits > left_parts * 9:
+            return  # too few or too many digits for the cells still to fill
         for j in range(i + 1, len(digits) + 1):
             part = digits[i:j]
             if len(part) > 1 and part[0] == "0":
                 break
             pieces.append((start + i, start + j, part))
+            if len(pieces) % block == 0 and not _block_ok(pieces[-block:]):
+                pieces.pop()
+                continue  # this block's total is not the sum of its cells
             if j == len(digits):
                 yield from walk(g + 1, 0)
             else:

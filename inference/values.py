@@ -170,9 +170,9 @@ def value_of(label: str, view_text: str) -> tuple[object, str | None, bool]:
     return re.sub(r"\s+", "", view_text), None, False
 
 
-def fill_values(doc: Doc) -> None:
-    """Set value/unit/approx/normalized on every entity from the view text."""
-    for e in doc.entities:
+def fill_values(doc: Doc, entities: list[Entity] | None = None) -> None:
+    """Set value/unit/approx/normalized on entities (all of the doc's by default) from the view."""
+    for e in doc.entities if entities is None else entities:
         vs, ve = doc.view.to_view(e.start, e.end)
         vtext = doc.view.text[vs:ve]
         value, unit, approx = value_of(e.label, vtext)

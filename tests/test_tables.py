@@ -58,7 +58,7 @@ def check(record):
     # a blank or "/" cell is not a stated zero
     assert not any(k.startswith("proactive.regulations") for k in record.metrics)
     assert {c.name: c.ok for c in record.checks if c.name != "text_vs_table"} == {
-        "requests.balance": True, "requests.results": True, "review.total": True,
+        "requests.balance": True, "requests.balance.columns": True, "requests.results": True, "review.total": True,
         "litigation.direct.total": True, "litigation.after_review.total": True}
     assert record.tables["table3"]["rows"]["requests.received"] == [20, 1, 0, 0, 0, 0, 21]
     money = [e for e in record.entities if e.label == "MONEY" and e.origin == "table"]
@@ -124,6 +124,8 @@ def test_failed_checks_are_readable_not_exceptions():
     record = Pipeline.rules().extract_text(text)
     balance = next(c for c in record.checks if c.name == "requests.balance")
     assert balance.ok is False and "≠" in balance.detail
+    columns = next(c for c in record.checks if c.name == "requests.balance.columns")
+    assert columns.ok is False and columns.detail.startswith("自然人: 20 + 5 ≠ 20 + 2")
 
 
 @needs_corpus()
