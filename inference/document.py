@@ -10,6 +10,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """The range without leading and trailing whitespace (scorers and taggers ignore it)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 SECTION_LABELS = (
     "preamble",
     "overview",
@@ -132,11 +141,8 @@ class Doc:
     def paragraph_text(self, p: Paragraph) -> str:
         return self.text[p.start : p.end]
 
-    def view_text_of(self, item: "Paragraph | Entity") -> str:
-        return self.view_text(item)
-
     def view_text(self, p: "Paragraph | Entity") -> str:
-        """The normalised text of a paragraph, taken from the view."""
+        """The normalised text of a paragraph or span, taken from the view."""
         vs, ve = self.view.to_view(p.start, p.end)
         return self.view.text[vs:ve]
 

@@ -156,7 +156,7 @@ def _published(doc: Doc) -> str | None:
             continue
         line = doc.view_text(p)
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}(T.*)?", e.value) and "至" not in line and not re.search(r"统计(?:期限|周期|时限|区间)", line) and \
-                (METADATA.search(line) or re.search(r"来源|发布|时间|日期", line) or re.fullmatch(r"\W*" + re.escape(doc.view_text_of(e)) + r"\W*", line)):
+                (METADATA.search(line) or re.search(r"来源|发布|时间|日期", line) or re.fullmatch(r"\W*" + re.escape(doc.view_text(e)) + r"\W*", line)):
             return e.value[:10]
     return None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .document import Doc, Paragraph
+from .document import Doc, Paragraph, trim
 from .headings import CN_DIGITS, INLINE_APPENDIX, INLINE_TOP_HEADING, TITLE
 
 LONG_LINE = 300  # only lines longer than this are cut inline
@@ -44,7 +44,7 @@ def split(doc: Doc) -> list[Paragraph]:
 def _lines(text: str) -> list[tuple[int, int]]:
     out, pos = [], 0
     for line in text.split("\n"):
-        s, e = _trim(text, pos, pos + len(line))
+        s, e = trim(text, pos, pos + len(line))
         if s < e:
             out.append((s, e))
         pos += len(line) + 1
@@ -95,14 +95,6 @@ def _view_body_start(doc: Doc) -> int:
     return doc.view.to_view(doc.body_start, doc.body_start)[0] if doc.body_start else 0
 
 
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
-
-
 _CHROME_RUN = re.compile(r"微信\s*微博\s*QQ空间.{0,40}?相关链接[:：]?\s*(?:-->)?|附件下载")
 _TITLE_AT_START = re.compile(r"^.{2,60}?(?:工作)?年度报告(?=\s|根据|按照|依据)")
 
@@ -118,7 +110,7 @@ def _cut_breadcrumb(text: str, s: int, e: int) -> list[tuple[int, int]]:
     cut = text.rfind(" ", s, end_of_title)
     if cut <= s:
         return [(s, e)]
-    return [_trim(text, s, cut), _trim(text, cut, e)]
+    return [trim(text, s, cut), trim(text, cut, e)]
 
 
 def _cut_inline(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -149,7 +141,7 @@ def _cut_inline(text: str, s: int, e: int) -> list[tuple[int, int]]:
     points = sorted(cuts)
     out = []
     for a, b in zip(points, points[1:]):
-        a, b = _trim(text, a, b)
+        a, b = trim(text, a, b)
         if b > a:
             out.append((a, b))
     return out

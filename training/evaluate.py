@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from gongkai.inference.document import Record, SECTION_LABELS, SPAN_LABELS
+from gongkai.inference.document import SECTION_LABELS, SPAN_LABELS, Record, trim
 
 from .annotations import AnnotationError, GoldDoc, document_bytes, load_gold
 
@@ -54,14 +54,6 @@ def section_chars(gold: GoldDoc, record: Record, text: str) -> tuple[list[str], 
                 y_true.append(p["section"])
                 y_pred.append(pred[i] or "none")
     return y_true, y_pred
-
-
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
 
 
 def bio_tags(spans: list[tuple[int, int, str]], n: int) -> list[str]:
@@ -107,12 +99,12 @@ def score_document(gold: GoldDoc, record: Record) -> DocResult:
         _score_fields(gold, record, r)
         return r
     r.section_true, r.section_pred = section_chars(gold, record, text)
-    r.gold_spans = [(*_trim(text, s["start"], s["end"]), s["label"]) for s in gold.spans]
-    r.pred_spans = [(*_trim(text, e.start, e.end), e.label) for e in record.entities]
+    r.gold_spans = [(*trim(text, s["start"], s["end"]), s["label"]) for s in gold.spans]
+    r.pred_spans = [(*trim(text, e.start, e.end), e.label) for e in record.entities]
     r.gold_tags, r.pred_tags = bio_tags(r.gold_spans, len(text)), bio_tags(r.pred_spans, len(text))
-    pred_by_key = {(*_trim(text, e.start, e.end), e.label): e for e in record.entities}
+    pred_by_key = {(*trim(text, e.start, e.end), e.label): e for e in record.entities}
     for s in gold.spans:
-        key = (*_trim(text, s["start"], s["end"]), s["label"])
+        key = (*trim(text, s["start"], s["end"]), s["label"])
         if key in pred_by_key and "value" in s:
             e = pred_by_key[key]
             pred_value = e.normalized if e.label == "AGENCY" else e.value

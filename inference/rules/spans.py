@@ -10,7 +10,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from ..document import Doc, Entity
+from ..document import Doc, Entity, trim
 from . import gazetteer as gz
 
 NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
@@ -133,7 +133,7 @@ class RuleSpanTagger:
         found: list[_Match] = []
         for label, pattern in (("MONEY", MONEY_RE), ("PERCENT", PERCENT_RE), ("DATE", DATE_RE), ("COUNT", COUNT_RE)):
             for m in pattern.finditer(text, start, end):
-                s, e = _strip(text, m.start(), m.end())
+                s, e = trim(text, m.start(), m.end())
                 if label == "COUNT" and _skip_count(text, s, e):
                     continue
                 found.append(_Match(s, e, label))
@@ -269,14 +269,6 @@ def _alias(text: str, e: int) -> int:
     """兰州新区经济发展局(统计局): an agency's second name in brackets belongs to it."""
     m = re.match(r"\((?!以下|简称)[\u4e00-\u9fff]{1,12}(?:局|委|办|中心|室)\)", text[e : e + 16])
     return e + m.end() if m else e
-
-
-def _strip(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
 
 
 def _skip_count(text: str, s: int, e: int) -> bool:
