@@ -93,6 +93,22 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export
+
+    try:
+        outputs = export(args.records, args.to, args.output)
+    except (OSError, ValueError, json.JSONDecodeError) as exc:
+        print(f"gongkai export: {exc}", file=sys.stderr)
+        return 2
+    except ImportError as exc:
+        print(f"gongkai export: {exc.name} is needed: pip install 'gongkai[export]'", file=sys.stderr)
+        return 2
+    for out in outputs:
+        print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from gongkai.training.evaluate import main as evaluate_main
 
@@ -117,6 +133,12 @@ def make_parser() -> argparse.ArgumentParser:
     ex.add_argument("--no-text", action="store_true", help="leave the document text out of the record")
     ex.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse larger files (default 20 MB)")
     ex.set_defaults(func=cmd_extract)
+
+    exp_ = sub.add_parser("export", help="records (JSONL) to CSV, XLSX or Parquet: a row per report, entities apart")
+    exp_.add_argument("records")
+    exp_.add_argument("--to", choices=("csv", "xlsx", "parquet"), required=True)
+    exp_.add_argument("-o", "--output", help="output path without extension (default: next to the records)")
+    exp_.set_defaults(func=cmd_export)
 
     cmp_ = sub.add_parser("compare", help="two reports' figures side by side, with the year-to-year check")
     cmp_.add_argument("a")
