@@ -38,35 +38,30 @@ def build_pipeline(args: argparse.Namespace) -> Pipeline:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .compare import Figures, continuity_checks
+    from functools import partial
 
-    pipeline = build_pipeline(args)
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
-    done = failed = 0
-    figures: list[Figures] = []  # small: kept for the year-to-year checks after the batch
+    from .batch import done_keys, run_batch
+    from .compare import continuity_checks
+
+    inputs = list(iter_inputs(args.paths))
+    if not inputs:
+        print("gongkai: no input", file=sys.stderr)
+        return 2
+    skip = done_keys(args.output) if args.resume and args.output else None
+    out = open(args.output, "a" if skip is not None else "w", encoding="utf-8") if args.output else sys.stdout
     try:
-        for source in iter_inputs(args.paths):
-            record = pipeline.extract_bytes(sys.stdin.buffer.read(), "<stdin>") if source == "-" else pipeline.extract_path(source)
-            data = record.to_dict()
-            if args.no_text:
-                data.pop("text", None)
-            out.write(json.dumps(data, ensure_ascii=False, indent=2 if args.pretty else None) + "\n")
-            out.flush()
-            done += 1
-            figures.append(Figures.of(record))
-            if record.error:
-                failed += 1
-                print(f"gongkai: {source}: {record.error}", file=sys.stderr)
+        summary, figures = run_batch(inputs, out, partial(Pipeline.rules, max_bytes=args.max_bytes), jobs=args.jobs,
+                                     options={"pretty": args.pretty, "no_text": args.no_text}, skip=skip,
+                                     progress=args.progress)
     finally:
         if args.output:
             out.close()
-    if done == 0:
-        print("gongkai: no input", file=sys.stderr)
-        return 2
     for a, b, check in continuity_checks([_as_record_dict(f) for f in figures]):
         print(f"gongkai: {'ok' if check.ok else 'FAILED'} {check.name}: {check.detail} ({a.source} → {b.source})",
               file=sys.stderr)
-    return 1 if failed == done else 0
+    if len(inputs) > 1 or args.resume:
+        print(summary.text(), file=sys.stderr)
+    return 1 if summary.done and len(summary.errors) == summary.done else 0
 
 
 def _as_record_dict(f) -> dict:
@@ -132,6 +127,10 @@ def make_parser() -> argparse.ArgumentParser:
     ex.add_argument("--pretty", action="store_true", help="indent the JSON")
     ex.add_argument("--no-text", action="store_true", help="leave the document text out of the record")
     ex.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse larger files (default 20 MB)")
+    ex.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (each builds its pipeline once)")
+    ex.add_argument("--resume", action="store_true", help="skip inputs already in -o (same path and sha256) and append")
+    ex.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                    help="progress bar on stderr (default: when stderr is a terminal)")
     ex.set_defaults(func=cmd_extract)
 
     exp_ = sub.add_parser("export", help="records (JSONL) to CSV, XLSX or Parquet: a row per report, entities apart")

@@ -67,7 +67,7 @@ class Pipeline:
         try:
             doc = read()
         except ReadError as exc:
-            return Record(source=source, error=str(exc))
+            return Record(source=source, error=str(exc), meta={"sha256": exc.sha256} if exc.sha256 else {})
         try:
             return self.process(doc)
         except Exception as exc:  # a bug must not lose the other inputs of a batch

@@ -22,6 +22,10 @@ REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtm
 class ReadError(Exception):
     """An input that cannot be turned into text; the message is shown to the user."""
 
+    def __init__(self, message: str, sha256: str | None = None):
+        super().__init__(message)
+        self.sha256 = sha256  # of the bytes, when they could be read (batches resume by it)
+
 
 @dataclass
 class RawText:
@@ -192,7 +196,11 @@ def parse_crawler_header(text: str) -> tuple[dict, int]:
 
 def read_bytes(data: bytes, source: str = "<bytes>", name: str = "") -> Doc:
     kind = sniff_kind(data, name or source)
-    raw = READERS[kind](data)
+    try:
+        raw = READERS[kind](data)
+    except ReadError as exc:
+        exc.sha256 = hashlib.sha256(data).hexdigest()
+        raise
     crawler, body_start = parse_crawler_header(raw.text)
     meta = {"kind": kind, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), **raw.meta}
     if crawler:

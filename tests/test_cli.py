@@ -30,7 +30,9 @@ def test_batch_with_bad_inputs(tmp_path):
     assert any("does not look like" in w for w in by_name["notareport.txt"]["warnings"])
     stderr = res.stderr.decode()
     assert "Traceback" not in stderr
-    assert len([l for l in stderr.splitlines() if l.startswith("gongkai:")]) == 4
+    for name in ("empty.txt", "binary.txt", "undecodable.txt", "missing.txt"):
+        assert f"{name}: " in stderr
+    assert "6 done, 0 skipped (already in the output), " in stderr and " 4 errors" in stderr
 
 
 def test_all_failed_exits_non_zero(tmp_path):
@@ -43,3 +45,43 @@ def test_stdin_and_pretty():
     assert res.returncode == 0
     record = json.loads(res.stdout)
     assert record["agency"] == "硚口区人民政府" and "text" not in record
+
+
+def _batch(tmp_path, n_good=12, n_bad=3):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    texts = [seed(i).read_bytes() for i in range(5)]
+    for i in range(n_good):
+        # distinct files (a comment line changes the sha256), same reports
+        (folder / f"r{i:03d}.txt").write_bytes(texts[i % 5] + f"\n编号{i}".encode())
+    for i in range(n_bad):
+        (folder / f"bad{i}.txt").write_bytes(b"\x00\x01\x02" * 50)
+    return folder
+
+
+def test_jobs_give_the_same_output_as_one_process(tmp_path):
+    folder = _batch(tmp_path)
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert run("extract", str(folder), "-o", str(one)).returncode == 0
+    res = run("extract", str(folder), "-o", str(two), "--jobs", "2")
+    assert res.returncode == 0
+    assert one.read_bytes() == two.read_bytes()
+    records = [json.loads(l) for l in one.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 15 and sum(1 for r in records if "error" in r) == 3
+    assert "12 done" not in res.stderr.decode() and "15 done" in res.stderr.decode()
+    for name in ("bad0.txt", "bad1.txt", "bad2.txt"):
+        assert name in res.stderr.decode()
+
+
+def test_resume_after_a_kill_gives_the_same_file(tmp_path):
+    folder = _batch(tmp_path, n_good=10, n_bad=1)
+    full, cut = tmp_path / "full.jsonl", tmp_path / "cut.jsonl"
+    assert run("extract", str(folder), "-o", str(full)).returncode == 0
+    data = full.read_bytes()
+    lines = data.split(b"\n")
+    # a run killed after 4 records, in the middle of writing the 5th
+    cut.write_bytes(b"\n".join(lines[:4]) + b"\n" + lines[4][: len(lines[4]) // 2])
+    res = run("extract", str(folder), "-o", str(cut), "--resume")
+    assert res.returncode == 0
+    assert cut.read_bytes() == data
+    assert "4 skipped" in res.stderr.decode()
