@@ -68,14 +68,17 @@ def run(folder: Path, jobs: int, out: Path) -> dict:
     cmd = [sys.executable, "-m", "gongkai.inference.cli", "extract", str(folder), "-o", str(out), "--jobs", str(jobs),
            "--no-progress", "--no-text"]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE)
+    err = open(out.with_suffix(".stderr"), "w+")  # a file, not a pipe: a full pipe would stall the run
+    proc = subprocess.Popen(cmd, stderr=err)
     samples: dict[int, list[int]] = {}
     while proc.poll() is None:
         for pid, kib in rss_of_tree(proc.pid).items():
             samples.setdefault(pid, []).append(kib)
         time.sleep(0.5)
     wall = time.perf_counter() - t0
-    stderr = proc.stderr.read().decode()
+    err.seek(0)
+    stderr = err.read()
+    err.close()
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     chars = sum(len(Path(r["source"]).read_bytes().decode("utf-8", "replace")) if not r["source"].endswith(".pdf") else 0
                 for r in records)
@@ -86,7 +89,7 @@ def run(folder: Path, jobs: int, out: Path) -> dict:
                        "last_quarter_mib": sum(values[-q:]) / q / 1024, "samples": len(values)})
     return {"jobs": jobs, "wall_s": wall, "reports": len(records), "errors": sum(1 for r in records if r.get("error")),
             "reports_per_s": len(records) / wall, "text_chars_per_s": chars / wall, "memory": memory,
-            "summary": stderr.strip().splitlines()[-1] if stderr.strip() else ""}
+            "summary": next((l for l in stderr.splitlines() if " done, " in l), "")}
 
 
 def main() -> None:

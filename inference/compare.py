@@ -47,13 +47,19 @@ def continuity_check(earlier: Figures, later: Figures) -> Check | None:
 
 def continuity_checks(records: Iterable[Record | dict]) -> list[tuple[Figures, Figures, Check]]:
     """Every consecutive-year pair of the same body in a batch, checked."""
-    figures = sorted((Figures.of(r) for r in records if _usable(r)), key=lambda f: (f.year or 0, f.source))
+    by_year: dict[int, list[Figures]] = {}
+    for r in records:
+        if _usable(r):
+            f = Figures.of(r)
+            if f.year is not None:
+                by_year.setdefault(f.year, []).append(f)
     out = []
-    for i, a in enumerate(figures):
-        for b in figures[i + 1:]:
-            check = continuity_check(a, b)
-            if check is not None:
-                out.append((a, b, check))
+    for year in sorted(by_year):  # only consecutive years are compared: linear in practice
+        for a in sorted(by_year[year], key=lambda f: f.source):
+            for b in sorted(by_year.get(year + 1, []), key=lambda f: f.source):
+                check = continuity_check(a, b)
+                if check is not None:
+                    out.append((a, b, check))
     return out
 
 
