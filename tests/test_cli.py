@@ -85,3 +85,19 @@ def test_resume_after_a_kill_gives_the_same_file(tmp_path):
     assert res.returncode == 0
     assert cut.read_bytes() == data
     assert "4 skipped" in res.stderr.decode()
+
+
+def test_three_corrupt_among_three_hundred(tmp_path):
+    folder = _batch(tmp_path, n_good=300, n_bad=3)
+    out = tmp_path / "out.jsonl"
+    res = run("extract", str(folder), "-o", str(out), "--jobs", "2", "--no-text")
+    assert res.returncode == 0
+    records = [json.loads(l) for l in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 303
+    assert sum(1 for r in records if "error" not in r) == 300
+    assert sum(1 for r in records if "error" in r) == 3
+    stderr = res.stderr.decode()
+    assert "303 done" in stderr and "3 errors" in stderr
+    summary = stderr[stderr.index("303 done"):]
+    for name in ("bad0.txt", "bad1.txt", "bad2.txt"):
+        assert f"error {folder / name}" in summary
