@@ -16,9 +16,22 @@ from .read import DEFAULT_MAX_BYTES, REPORT_SUFFIXES
 
 
 def iter_inputs(paths: list[str]) -> Iterator[str]:
-    """Files as given; folders recursively (report files only, sorted); '-' is stdin."""
+    """Files as given; folders recursively (report files only, sorted); quoted globs
+    ('reports/**/*.html'); @LIST for a file listing one path a line; '-' is stdin."""
+    import glob
+
     for raw in paths:
+        if raw.startswith("@") and Path(raw[1:]).is_file():
+            listed = [line.strip() for line in Path(raw[1:]).read_text(encoding="utf-8").splitlines()]
+            yield from iter_inputs([line for line in listed if line and not line.startswith("#")])
+            continue
         p = Path(raw)
+        if raw != "-" and not p.exists() and glob.has_magic(raw):
+            matches = sorted(glob.glob(raw, recursive=True))
+            if not matches:
+                print(f"gongkai: {raw}: no file matches", file=sys.stderr)
+            yield from iter_inputs(matches) if matches else ()
+            continue
         if raw == "-" or not p.is_dir():
             yield raw
             continue
@@ -127,7 +140,7 @@ def make_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     ex = sub.add_parser("extract", help="extract one JSON record per report")
-    ex.add_argument("paths", nargs="+", help="files, folders (recursive) or - for stdin")
+    ex.add_argument("paths", nargs="+", help="files, folders (recursive), quoted globs, @LIST files, or - for stdin")
     ex.add_argument("-o", "--output", help="write JSON Lines here instead of stdout")
     ex.add_argument("--rules-only", action="store_true", help="use the rule taggers only")
     ex.add_argument("--pretty", action="store_true", help="indent the JSON")

@@ -101,3 +101,13 @@ def test_three_corrupt_among_three_hundred(tmp_path):
     summary = stderr[stderr.index("303 done"):]
     for name in ("bad0.txt", "bad1.txt", "bad2.txt"):
         assert f"error {folder / name}" in summary
+
+
+def test_globs_and_file_lists(tmp_path):
+    folder = _batch(tmp_path, n_good=4, n_bad=0)
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"# two files\n{folder / 'r000.txt'}\n{folder / 'r001.txt'}\n", encoding="utf-8")
+    res = run("extract", str(folder / "r00[23].txt"), f"@{listing}", "--no-text")
+    assert res.returncode == 0
+    sources = [json.loads(l)["source"].rsplit("/", 1)[-1] for l in res.stdout.decode().splitlines()]
+    assert sources == ["r002.txt", "r003.txt", "r000.txt", "r001.txt"]
