@@ -129,6 +129,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return evaluate_main(args)
 
 
+def cmd_pretrain(args: argparse.Namespace) -> int:
+    from gongkai.training.pretrain import main as pretrain_main
+
+    return pretrain_main(args)
+
+
 def cmd_annotations(args: argparse.Namespace) -> int:
     from gongkai.training import labelstudio
 
@@ -171,6 +177,12 @@ def make_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", help="also write all figures as JSON here")
     ev.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES)
     ev.set_defaults(func=cmd_evaluate)
+
+    pt = sub.add_parser("pretrain", help="masked-LM pretraining of a compact BERT (checkpoints, resumes)")
+    from gongkai.training.pretrain import add_arguments as pretrain_arguments
+
+    pretrain_arguments(pt)
+    pt.set_defaults(func=cmd_pretrain)
 
     an = sub.add_parser("annotations", help="convert annotations to and from Label Studio")
     an_sub = an.add_subparsers(dest="action", required=True)
