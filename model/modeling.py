@@ -1,0 +1,52 @@
+"""One BERT encoder, two heads: a span tagger (BIO over characters) and a section
+classifier (the paragraph's [CLS] vector, with its context as the first segment).
+
+One shared encoder keeps the shipped model small and runs the encoder once per paragraph
+window for spans and once per paragraph for sections. It loads any Hugging Face BERT
+checkpoint (`bert-base-chinese`, `hfl/chinese-roberta-wwm-ext`, a local folder, the
+project's own MLM-pretrained encoder): the `bert.*` weights are taken, the heads are new.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+from transformers import BertModel, BertPreTrainedModel
+
+from gongkai.inference.document import SECTION_LABELS, SPAN_LABELS
+
+SPAN_TAGS = ["O"] + [f"{p}-{label}" for label in SPAN_LABELS for p in ("B", "I")]
+
+
+class GongkaiTagger(BertPreTrainedModel):
+    def __init__(self, config):
+        super().__init__(config)
+        config.span_tags = list(getattr(config, "span_tags", None) or SPAN_TAGS)
+        config.section_labels = list(getattr(config, "section_labels", None) or SECTION_LABELS)
+        self.bert = BertModel(config, add_pooling_layer=False)
+        self.dropout = nn.Dropout(config.hidden_dropout_prob)
+        self.span_head = nn.Linear(config.hidden_size, len(config.span_tags))
+        self.section_head = nn.Linear(config.hidden_size, len(config.section_labels))
+        self.post_init()
+
+    def forward(self, input_ids=None, attention_mask=None, token_type_ids=None, span_labels=None,
+                section_labels=None, task: str = "span", **kwargs):
+        hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
+        hidden = self.dropout(hidden)
+        if task == "section":
+            logits = self.section_head(hidden[:, 0])
+            loss = nn.functional.cross_entropy(logits, section_labels) if section_labels is not None else None
+        else:
+            logits = self.span_head(hidden)
+            loss = None
+            if span_labels is not None:
+                loss = nn.functional.cross_entropy(logits.view(-1, logits.size(-1)), span_labels.view(-1), ignore_index=-100)
+        return {"loss": loss, "logits": logits}
+
+
+def load_tagger(path: str, **kwargs) -> GongkaiTagger:
+    """A fine-tuned tagger, or a fresh one on top of a base BERT checkpoint."""
+    return GongkaiTagger.from_pretrained(path, **kwargs)
+
+
+def count_parameters(model: torch.nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
