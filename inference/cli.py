@@ -47,7 +47,8 @@ def iter_inputs(paths: list[str]) -> Iterator[str]:
 
 
 def build_pipeline(args: argparse.Namespace) -> Pipeline:
-    return Pipeline.rules(max_bytes=args.max_bytes)
+    return Pipeline.default(model=getattr(args, "model", None), rules_only=getattr(args, "rules_only", False),
+                            mode=getattr(args, "mode", "hybrid"), max_bytes=args.max_bytes)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -63,7 +64,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     skip = done_keys(args.output) if args.resume and args.output else None
     out = open(args.output, "a" if skip is not None else "w", encoding="utf-8") if args.output else sys.stdout
     try:
-        summary, figures = run_batch(inputs, out, partial(Pipeline.rules, max_bytes=args.max_bytes), jobs=args.jobs,
+        make = partial(Pipeline.default, model=args.model, rules_only=args.rules_only, max_bytes=args.max_bytes)
+        summary, figures = run_batch(inputs, out, make, jobs=args.jobs,
                                      options={"pretty": args.pretty, "no_text": args.no_text}, skip=skip,
                                      progress=args.progress)
     finally:
@@ -135,6 +137,12 @@ def cmd_pretrain(args: argparse.Namespace) -> int:
     return pretrain_main(args)
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from gongkai.training.train import main as train_main
+
+    return train_main(args)
+
+
 def cmd_annotations(args: argparse.Namespace) -> int:
     from gongkai.training import labelstudio
 
@@ -149,6 +157,7 @@ def make_parser() -> argparse.ArgumentParser:
     ex.add_argument("paths", nargs="+", help="files, folders (recursive), quoted globs, @LIST files, or - for stdin")
     ex.add_argument("-o", "--output", help="write JSON Lines here instead of stdout")
     ex.add_argument("--rules-only", action="store_true", help="use the rule taggers only")
+    ex.add_argument("--model", help="a fine-tuned model folder (default: the shipped model, if installed)")
     ex.add_argument("--pretty", action="store_true", help="indent the JSON")
     ex.add_argument("--no-text", action="store_true", help="leave the document text out of the record")
     ex.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse larger files (default 20 MB)")
@@ -168,12 +177,15 @@ def make_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("a")
     cmp_.add_argument("b")
     cmp_.add_argument("--rules-only", action="store_true")
+    cmp_.add_argument("--model")
     cmp_.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES)
     cmp_.set_defaults(func=cmd_compare)
 
     ev = sub.add_parser("evaluate", help="score extraction against gold annotations")
     ev.add_argument("--gold", required=True, nargs="+", help="gold JSONL file(s) or folder(s)")
     ev.add_argument("--rules-only", action="store_true")
+    ev.add_argument("--model", help="a fine-tuned model folder (default: the shipped model, if installed)")
+    ev.add_argument("--mode", choices=("hybrid", "model"), default="hybrid", help="model only, or model + rules")
     ev.add_argument("--json", help="also write all figures as JSON here")
     ev.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES)
     ev.set_defaults(func=cmd_evaluate)
@@ -183,6 +195,12 @@ def make_parser() -> argparse.ArgumentParser:
 
     pretrain_arguments(pt)
     pt.set_defaults(func=cmd_pretrain)
+
+    tr = sub.add_parser("train", help="fine-tune the span and section heads on gold + synthetic reports")
+    from gongkai.training.train import add_arguments as train_arguments
+
+    train_arguments(tr)
+    tr.set_defaults(func=cmd_train)
 
     an = sub.add_parser("annotations", help="convert annotations to and from Label Studio")
     an_sub = an.add_subparsers(dest="action", required=True)

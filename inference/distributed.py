@@ -25,8 +25,9 @@ from .read import DEFAULT_MAX_BYTES
 class ExtractBatch:
     """A Ray Data callable class: one pipeline per worker, a batch of files per call."""
 
-    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, no_text: bool = False):
-        self.pipeline = Pipeline.rules(max_bytes=max_bytes)
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, no_text: bool = False, model: str | None = None,
+                 rules_only: bool = False):
+        self.pipeline = Pipeline.default(model=model, rules_only=rules_only, max_bytes=max_bytes)
         self.no_text = no_text
 
     def __call__(self, batch: dict) -> dict:
@@ -47,12 +48,14 @@ class ExtractBatch:
 
 
 def extract_with_ray(paths: str | Sequence[str], output: str, concurrency: int = 2, batch_size: int = 16,
-                     no_text: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+                     no_text: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, model: str | None = None,
+                     rules_only: bool = False) -> None:
     """Extract every file under `paths` (local folders or object-store URIs) into `output`."""
     import ray
 
     ds = ray.data.read_binary_files(paths, include_paths=True)
-    ds = ds.map_batches(ExtractBatch, fn_constructor_kwargs={"max_bytes": max_bytes, "no_text": no_text},
+    ds = ds.map_batches(ExtractBatch, fn_constructor_kwargs={"max_bytes": max_bytes, "no_text": no_text, "model": model,
+                                                           "rules_only": rules_only},
                         concurrency=concurrency, batch_size=batch_size, batch_format="default")
     ds.write_json(output)
 

@@ -29,10 +29,30 @@ class Pipeline:
     section_tagger: Tagger = field(default_factory=RuleSectionTagger)
     span_tagger: Tagger = field(default_factory=RuleSpanTagger)
     max_bytes: int = DEFAULT_MAX_BYTES
+    notice: str | None = None  # a warning every record of this pipeline carries
 
     @classmethod
     def rules(cls, **kwargs) -> "Pipeline":
         return cls(RuleSectionTagger(), RuleSpanTagger(), **kwargs)
+
+    @classmethod
+    def default(cls, model: str | Path | None = None, rules_only: bool = False, mode: str = "hybrid",
+                **kwargs) -> "Pipeline":
+        """The hybrid of a model (the given folder, else the shipped one) and the rules; the
+        rules alone, with a warning on every record, when no model is there."""
+        from .model_tagger import (HybridSectionTagger, HybridSpanTagger, ModelSectionTagger, ModelSpanTagger,
+                                   ModelTagger, find_model)
+
+        path = None if rules_only else find_model(model)
+        if path is None:
+            pipeline = cls.rules(**kwargs)
+            if not rules_only:
+                pipeline.notice = "no model found (gongkai/model/shipped or --model): rules only"
+            return pipeline
+        tagger = ModelTagger(path)
+        if mode == "model":
+            return cls(ModelSectionTagger(tagger), ModelSpanTagger(tagger), **kwargs)
+        return cls(HybridSectionTagger(tagger), HybridSpanTagger(tagger), **kwargs)
 
     def process(self, doc: Doc) -> Record:
         doc.view = normalize(doc.text)
@@ -40,6 +60,8 @@ class Pipeline:
         self.section_tagger.tag(doc)
         self.span_tagger.tag(doc)
         fill_values(doc)
+        if self.notice:
+            doc.warnings.append(self.notice)
         return build_record(doc)
 
     def extract_path(self, path: str | Path) -> Record:

@@ -323,7 +323,8 @@ def main(args) -> int:
     if not golds:
         print("gongkai evaluate: no gold documents found", file=sys.stderr)
         return 2
-    res = evaluate(golds, Pipeline.rules(max_bytes=args.max_bytes))
+    pipeline = Pipeline.default(model=args.model, rules_only=args.rules_only, mode=args.mode, max_bytes=args.max_bytes)
+    res = evaluate(golds, pipeline)
     print(format_report(res))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:

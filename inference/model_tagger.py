@@ -1,0 +1,205 @@
+"""The model as pipeline components, and the hybrid of model and rules.
+
+`ModelTagger` runs a fine-tuned `GongkaiTagger` over a Doc's normalised view. The hybrid
+keeps the rules where they are near-certain (headings and what they carry; pattern spans)
+and lets the model decide the rest; every paragraph and span says its `source` and
+`confidence`. Values are always parsed by the rules' value code afterwards.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .document import Doc, Entity, Paragraph
+from .rules.sections import RuleSectionTagger
+from .rules.spans import RuleSpanTagger
+
+SHIPPED = Path(__file__).resolve().parents[1] / "model" / "shipped"
+_HAS_NUMBER = re.compile(r"[\d零〇○一二两三四五六七八九十百千万亿]")
+_DATE_WORD = re.compile(r"\d|[年月日]")
+
+
+def find_model(path: str | Path | None = None) -> Path | None:
+    """An explicit model folder, else the shipped one if it is installed."""
+    if path:
+        return Path(path)
+    for candidate in (SHIPPED, Path(__file__).resolve().parent.parent / "model" / "shipped"):
+        if (candidate / "config.json").exists():
+            return candidate
+    return None
+
+
+class ModelTagger:
+    """Loads once; tags sections and spans of Docs."""
+
+    name = "model"
+
+    def __init__(self, path: str | Path, batch_size: int = 32, bf16: bool = True, threads: int | None = None):
+        self.path = str(path)
+        self.batch_size = batch_size
+        self.bf16 = bf16
+        self.threads = threads
+        self._model = None
+        self._tokenizer = None
+
+    def _load(self):
+        if self._model is None:
+            import torch
+            from transformers import AutoTokenizer
+
+            from gongkai.model.modeling import GongkaiTagger
+
+            if self.threads:
+                torch.set_num_threads(self.threads)
+            self._tokenizer = AutoTokenizer.from_pretrained(self.path)
+            self._model = GongkaiTagger.from_pretrained(self.path).eval()
+        return self._model, self._tokenizer
+
+    def section_probs(self, doc: Doc) -> list[tuple[str, float]]:
+        import torch
+
+        from gongkai.model.features import section_context
+
+        model, tok = self._load()
+        texts = [doc.view_text(p) for p in doc.paragraphs]
+        labels = model.config.section_labels
+        out: list[tuple[str, float]] = []
+        for i in range(0, len(texts), self.batch_size):
+            idx = range(i, min(i + self.batch_size, len(texts)))
+            enc = tok([section_context(texts, k) for k in idx], [texts[k][:200] for k in idx], truncation=True,
+                      max_length=160, padding=True, return_tensors="pt", return_token_type_ids=True)
+            with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+                logits = model(**enc, task="section")["logits"].float()
+            probs = logits.softmax(-1)
+            best = probs.argmax(-1)
+            out.extend((labels[int(b)], float(probs[n, b])) for n, b in enumerate(best))
+        return out
+
+    def spans(self, doc: Doc) -> list[Entity]:
+        import torch
+
+        from gongkai.model.features import paragraph_windows
+
+        model, tok = self._load()
+        tags = model.config.span_tags
+        items = []  # (paragraph, view start, window)
+        for p in doc.paragraphs:
+            if p.section == "boilerplate":
+                continue
+            vs, ve = doc.view.to_view(p.start, p.end)
+            for w in paragraph_windows(tok, doc.view.text[vs:ve]):
+                items.append((p, vs, w))
+        entities: list[Entity] = []
+        best: dict[tuple[int, int], tuple[str, float, int]] = {}  # char → (tag, prob, distance from window edge)
+        for i in range(0, len(items), self.batch_size):
+            chunk = items[i:i + self.batch_size]
+            width = max(len(w.input_ids) for _, _, w in chunk)
+            ids = torch.full((len(chunk), width), tok.pad_token_id)
+            mask = torch.zeros((len(chunk), width), dtype=torch.long)
+            for n, (_, _, w) in enumerate(chunk):
+                ids[n, :len(w.input_ids)] = torch.tensor(w.input_ids)
+                mask[n, :len(w.input_ids)] = 1
+            with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+                logits = model(input_ids=ids, attention_mask=mask, task="span")["logits"].float()
+            probs = logits.softmax(-1)
+            for n, (p, vs, w) in enumerate(chunk):
+                for t, (a, _) in enumerate(w.char_offsets):
+                    prob, tag = probs[n, t + 1].max(-1)
+                    centrality = min(t, len(w.char_offsets) - t)
+                    key = (p.index, vs + a)
+                    if key not in best or best[key][2] < centrality:
+                        best[key] = (tags[int(tag)], float(prob), centrality)
+        # decode BIO per paragraph, in character order
+        current = None
+        for (pi, pos), (tag, prob, _) in sorted(best.items()):
+            if tag.startswith("B-") or (tag.startswith("I-") and (current is None or current[2] != tag[2:] or current[0] != pi)):
+                if current:
+                    entities.append(self._entity(doc, *current))
+                current = [pi, pos, tag[2:], pos + 1, [prob]]
+            elif tag.startswith("I-") and current:
+                current[3] = pos + 1
+                current[4].append(prob)
+            else:
+                if current:
+                    entities.append(self._entity(doc, *current))
+                current = None
+        if current:
+            entities.append(self._entity(doc, *current))
+        return [e for e in entities if e is not None]
+
+    def _entity(self, doc: Doc, paragraph: int, vs: int, label: str, ve: int, probs: list[float]) -> Entity | None:
+        start, end = doc.view.to_original(vs, ve)
+        if end <= start:
+            return None
+        return Entity(label=label, start=start, end=end, text=doc.text[start:end], paragraph=paragraph,
+                      confidence=round(sum(probs) / len(probs), 4), source="model")
+
+
+def plausible(e: Entity, view_text: str) -> bool:
+    """A model span that cannot be what its label says is dropped."""
+    if e.label in ("COUNT", "PERCENT", "MONEY"):
+        return bool(_HAS_NUMBER.search(view_text))
+    if e.label == "DATE":
+        return bool(_DATE_WORD.search(view_text))
+    if e.label == "AGENCY":
+        return len(view_text.strip()) >= 2 and not _HAS_NUMBER.fullmatch(view_text.strip())
+    return False
+
+
+class ModelSectionTagger:
+    name = "model"
+
+    def __init__(self, model: ModelTagger):
+        self.model = model
+
+    def tag(self, doc: Doc) -> None:
+        for p, (label, prob) in zip(doc.paragraphs, self.model.section_probs(doc)):
+            p.section, p.confidence, p.source = label, round(prob, 4), "model"
+
+
+class ModelSpanTagger:
+    name = "model"
+
+    def __init__(self, model: ModelTagger):
+        self.model = model
+
+    def tag(self, doc: Doc) -> None:
+        doc.entities = [e for e in self.model.spans(doc) if plausible(e, doc.view_text(e))]
+
+
+class HybridSectionTagger:
+    """Rules where a heading decided (they are near-certain there), the model elsewhere."""
+
+    name = "hybrid"
+
+    def __init__(self, model: ModelTagger, rules: RuleSectionTagger | None = None, trust: float = 0.85):
+        self.model = model
+        self.rules = rules or RuleSectionTagger()
+        self.trust = trust
+
+    def tag(self, doc: Doc) -> None:
+        self.rules.tag(doc)
+        for p, (label, prob) in zip(doc.paragraphs, self.model.section_probs(doc)):
+            if p.confidence < self.trust and prob > p.confidence:
+                p.section, p.confidence, p.source = label, round(prob, 4), "model"
+
+
+class HybridSpanTagger:
+    """Rule spans (near-certain patterns and gazetteer chains) plus the model's plausible
+    spans where no rule span lies."""
+
+    name = "hybrid"
+
+    def __init__(self, model: ModelTagger, rules: RuleSpanTagger | None = None, min_confidence: float = 0.5):
+        self.model = model
+        self.rules = rules or RuleSpanTagger()
+        self.min_confidence = min_confidence
+
+    def tag(self, doc: Doc) -> None:
+        self.rules.tag(doc)
+        taken = {i for e in doc.entities for i in range(e.start, e.end)}
+        added = [e for e in self.model.spans(doc)
+                 if e.confidence >= self.min_confidence and plausible(e, doc.view_text(e))
+                 and not any(i in taken for i in range(e.start, e.end))
+                 and doc.paragraphs[e.paragraph].section != "boilerplate"]
+        doc.entities = sorted(doc.entities + added, key=lambda e: e.start)
