@@ -49,3 +49,45 @@ def test_pretrain_tiny_runs_and_resumes(tmp_path):
     args.max_steps = 8
     assert main(args) == 0  # resumes from checkpoint-6
     assert (tmp_path / "pt" / "checkpoint-8").exists()
+
+
+@pytest.mark.slow
+def test_training_tiny_loss_falls_and_the_folder_reloads_and_tags(tmp_path):
+    import json
+
+    from gongkai.inference import Pipeline
+    from gongkai.training.synthetic import generate
+    from gongkai.training.train import train
+
+    from conftest import seed
+
+    docs = [(d, d.text) for d in generate(5, seed=5)]
+    out = tmp_path / "model"
+    info = train(None, "tiny", docs, out, epochs=4, batch_size=8, lr=3e-3)
+    assert info["loss_last"] < info["loss_first"]
+    assert json.loads((out / "config.json").read_text())["span_tags"][0] == "O"
+    for mode in ("model", "hybrid"):
+        record = Pipeline.default(model=out, mode=mode).extract_path(seed(4))
+        assert record.error is None
+        assert {p.source for p in record.paragraphs} <= {"model", "rules"}
+        if mode == "model":
+            assert {p.source for p in record.paragraphs} == {"model"}
+        for e in record.entities:
+            assert record.text[e.start:e.end] == e.text and e.source in ("model", "rules")
+    # the hybrid keeps every rule span: never below the rules
+    rules = {(e.start, e.end, e.label) for e in Pipeline.rules().extract_path(seed(4)).entities}
+    hybrid = {(e.start, e.end, e.label) for e in Pipeline.default(model=out).extract_path(seed(4)).entities}
+    assert rules <= hybrid
+
+
+def test_no_model_means_rules_with_a_warning(tmp_path):
+    from gongkai.inference import Pipeline
+
+    from conftest import seed
+
+    record = Pipeline.default(model=None).extract_path(seed(4))
+    from gongkai.inference.model_tagger import find_model
+
+    if find_model() is None:
+        assert any("rules only" in w for w in record.warnings)
+    assert Pipeline.default(rules_only=True).notice is None
