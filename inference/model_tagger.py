@@ -46,13 +46,17 @@ class ModelTagger:
         if self._model is None:
             import torch
             from transformers import AutoTokenizer
+            from transformers.utils import logging as hf_logging
 
             from gongkai.model.modeling import GongkaiTagger
+
+            hf_logging.disable_progress_bar()  # stderr is for the user's messages
 
             if self.threads:
                 torch.set_num_threads(self.threads)
             self._tokenizer = AutoTokenizer.from_pretrained(self.path)
-            self._model = GongkaiTagger.from_pretrained(self.path).eval()
+            # shipped in float16 to halve its size; computed in float32 under bf16 autocast
+            self._model = GongkaiTagger.from_pretrained(self.path, dtype=torch.float32).eval()
         return self._model, self._tokenizer
 
     def section_probs(self, doc: Doc) -> list[tuple[str, float]]:
