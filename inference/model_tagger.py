@@ -194,16 +194,20 @@ class HybridSpanTagger:
 
     name = "hybrid"
 
-    def __init__(self, model: ModelTagger, rules: RuleSpanTagger | None = None, min_confidence: float = 0.5):
+    def __init__(self, model: ModelTagger, rules: RuleSpanTagger | None = None, min_confidence: float = 0.99,
+                 labels: tuple[str, ...] = ("AGENCY",)):
+        # The rules' number, date and money patterns are near-certain; the model adds what the
+        # gazetteer cannot know (agency names outside it), and only when it is sure.
         self.model = model
         self.rules = rules or RuleSpanTagger()
         self.min_confidence = min_confidence
+        self.labels = labels
 
     def tag(self, doc: Doc) -> None:
         self.rules.tag(doc)
         taken = {i for e in doc.entities for i in range(e.start, e.end)}
         added = [e for e in self.model.spans(doc)
-                 if e.confidence >= self.min_confidence and plausible(e, doc.view_text(e))
+                 if e.label in self.labels and e.confidence >= self.min_confidence and plausible(e, doc.view_text(e))
                  and not any(i in taken for i in range(e.start, e.end))
                  and doc.paragraphs[e.paragraph].section != "boilerplate"]
         doc.entities = sorted(doc.entities + added, key=lambda e: e.start)

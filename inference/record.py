@@ -51,6 +51,9 @@ def _add_table_entities(doc: Doc, cells) -> None:
     """Cells recovered from run-together rows become spans: COUNT, MONEY in table 2's 收费 row."""
     if not cells:
         return
+    # A cell the table arithmetic recovered outranks a model span over the same characters.
+    doc.entities = [e for e in doc.entities
+                    if e.source != "model" or not any(c.start < e.end and e.start < c.end for c, _ in cells)]
     taken = {i for e in doc.entities for i in range(e.start, e.end)}
     added = []
     starts = [p.start for p in doc.paragraphs]

@@ -49,6 +49,13 @@ def test_pretrain_tiny_runs_and_resumes(tmp_path):
     args.max_steps = 8
     assert main(args) == 0  # resumes from checkpoint-6
     assert (tmp_path / "pt" / "checkpoint-8").exists()
+    # fine-tuning starts from the pretrained encoder (any BERT folder works the same way)
+    from gongkai.training.synthetic import generate
+    from gongkai.training.train import train
+
+    info = train(str(tmp_path / "pt" / "final"), "tiny", [(d, d.text) for d in generate(2, seed=1)], tmp_path / "ft",
+                 epochs=1, batch_size=8)
+    assert info["base"].endswith("final") and (tmp_path / "ft" / "model.safetensors").exists()
 
 
 @pytest.mark.slow

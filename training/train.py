@@ -105,7 +105,11 @@ def train(base: str | None, size: str, docs: list[tuple[GoldDoc, str]], out: Pat
     out.mkdir(parents=True, exist_ok=True)
     if base:
         tokenizer = AutoTokenizer.from_pretrained(base)
-        model = GongkaiTagger.from_pretrained(base, span_tags=SPAN_TAGS, section_labels=list(SECTION_LABELS))
+        from transformers import AutoConfig
+
+        config = AutoConfig.from_pretrained(base)
+        config.span_tags, config.section_labels = SPAN_TAGS, list(SECTION_LABELS)
+        model = GongkaiTagger.from_pretrained(base, config=config)  # encoder weights; new heads
     else:
         tokenizer = (AutoTokenizer.from_pretrained(tokenizer_dir) if tokenizer_dir
                      else build_and_save((t for _, t in docs), out / "tokenizer", min_count=1))
