@@ -252,6 +252,7 @@ _T4_START = re.compile(r"行政复议.{0,160}?尚未审结总计(?=[\d ]{15,})")
 def run_together_rows(doc: Doc, warnings: list[str]) -> list[Row]:
     """Rows recovered from paragraphs where table cells ran together (no tabs, no pipes)."""
     rows: list[Row] = []
+    pending: list[tuple] = []  # table-3 rows that several splits fit
     view = doc.view
     for p in doc.paragraphs:
         if p.section not in ("proactive", "requests", "review_litigation"):
@@ -277,9 +278,12 @@ def run_together_rows(doc: Doc, warnings: list[str]) -> list[Row]:
                 run = re.compile(r"\d+(?:\.\d+)?").match(text, m.end()) or run
                 digits_end = run.end()
             size = None if label in _T2_LABELS else 7
-            cells = _split_run(text, run.start(), digits_end, size, label, warnings)
+            options: list = []
+            cells = _split_run(text, run.start(), digits_end, size, label, warnings, options if size else None)
             if cells is None:  # kept as a row of unknown cells, so that no block sum is made without it
                 rows.append(Row(p.index, p.section, [Cell(label, *doc.view.to_original(vs, vs)), Cell("?", 0, 0)]))
+                if options:
+                    pending.append((len(rows) - 1, label, options, p, vs, text[run.start():digits_end].strip()))
                 continue
             rows.append(_row(doc, p, vs, label, cells))
         t4 = _T4_START.search(text)
@@ -288,7 +292,95 @@ def run_together_rows(doc: Doc, warnings: list[str]) -> list[Row]:
             cells = _split_run(text, run.start(), run.end(), 15, "table 4", warnings) if run else None
             if cells:
                 rows.append(_row(doc, p, vs, "行政复议行政诉讼", cells))
+    _settle_by_columns(doc, rows, pending, warnings)
     return rows
+
+
+def _t3_role(label: str) -> str | None:
+    """received / carried_over / completed / carried_forward / result (a row of (一)–(六))."""
+    key = next((k for k, words in _ROWS3 if any(w in label for w in words)), None)
+    if key in ("requests.granted", "requests.partially_granted"):
+        return "result"
+    if key:
+        return key.split(".")[1]
+    if any(w in label for _, words in _SUBROWS for w in words) or "其他处理" in label or re.fullmatch(r"其他", label):
+        return "result"
+    return None
+
+
+def _settle_by_columns(doc: Doc, rows: list[Row], pending: list[tuple], warnings: list[str]) -> None:
+    """Rows that several splits fit, settled by table 3's column arithmetic: in every column
+    (七)总计 = the sum of the result rows, and 一 + 二 = (七)总计 + 四. A row is settled when
+    exactly one of its candidate splits satisfies a constraint in which it is the only unknown."""
+    open_rows = {i: (label, options, p, vs, run) for i, label, options, p, vs, run in pending}
+    changed = True
+    while changed and open_rows:
+        changed = False
+        known: dict[str, list[list[int]]] = {}
+        unknown: dict[str, list[int]] = {}
+        for i, row in enumerate(rows):
+            label = row.label.replace("?", "")
+            role = _t3_role(label)
+            if role is None or row.section not in ("requests", None):
+                continue
+            if i in open_rows:
+                unknown.setdefault(role, []).append(i)
+            elif len(row.numbers) == 7:
+                known.setdefault(role, []).append([c.number for c in row.numbers])
+        # the result rows jointly: (七)总计 minus the known rows, shared among the unknown ones
+        results = [i for i in unknown.get("result", []) if i in open_rows]
+        if len(results) >= 2 and len(known.get("completed", [])) == 1:
+            import itertools
+            import math
+
+            choices = [open_rows[i][1] for i in results]
+            if math.prod(len(c) for c in choices) <= 20000:
+                done = known["completed"][0]
+                rest = [sum(col) for col in zip(*known["result"])] if "result" in known else [0] * 7
+                target = [d - r for d, r in zip(done, rest)]
+                fits = [combo for combo in itertools.product(*choices)
+                        if [sum(int(o[c][2]) for o in combo) for c in range(7)] == target]
+                if len(fits) == 1:
+                    for i, option in zip(results, fits[0]):
+                        label, _, p, vs, _ = open_rows.pop(i)
+                        rows[i] = _row(doc, p, vs, label, option)
+                    changed = True
+                    continue
+        for i in list(open_rows):
+            label, options, p, vs, run = open_rows[i]
+            role = _t3_role(label)
+            target = _target(role, known, unknown, i)
+            if target is None:
+                continue
+            fits = [o for o in options if [int(c[2]) for c in o] == target]
+            if len(fits) == 1:
+                rows[i] = _row(doc, p, vs, label, fits[0])
+                del open_rows[i]
+                changed = True
+    for label, options, p, vs, run in open_rows.values():
+        warnings.append(f"table row {label[:20]}: run-together cells {run!r} fit more than one split of 7 cells; left unsplit")
+
+
+def _target(role: str | None, known: dict, unknown: dict, i: int) -> list[int] | None:
+    """The 7 values row i must have, when it is the only unknown of a column constraint."""
+    def total(r):
+        return [sum(col) for col in zip(*known[r])] if r in known else None
+
+    if role == "result" and unknown.get("result") == [i] and len(known.get("completed", [])) == 1:
+        done = known["completed"][0]
+        others = total("result") or [0] * 7
+        return [d - o for d, o in zip(done, others)]
+    four = ("received", "carried_over", "completed", "carried_forward")
+    if role in four and unknown.get(role) == [i] and all(len(known.get(r, [])) == 1 for r in four if r != role) \
+            and not any(unknown.get(r) for r in four if r != role):
+        v = {r: known[r][0] for r in four if r != role}
+        sign = {"received": (("completed", "carried_forward"), ("carried_over",)),
+                "carried_over": (("completed", "carried_forward"), ("received",)),
+                "completed": (("received", "carried_over"), ("carried_forward",)),
+                "carried_forward": (("received", "carried_over"), ("completed",))}[role]
+        plus, minus = sign
+        return [sum(v[r][c] for r in plus) - sum(v[r][c] for r in minus) for c in range(7)]
+    return None
 
 
 def _row(doc: Doc, p, vs: int, label: str, cells: list[tuple[int, int, str]]) -> Row:
@@ -299,8 +391,10 @@ def _row(doc: Doc, p, vs: int, label: str, cells: list[tuple[int, int, str]]) ->
     return Row(p.index, p.section, out)
 
 
-def _split_run(text: str, a: int, b: int, size: int | None, label: str, warnings: list[str]):
-    """Cells of a digit run, or None when no arithmetic makes the split unique."""
+def _split_run(text: str, a: int, b: int, size: int | None, label: str, warnings: list[str],
+               candidates: list | None = None):
+    """Cells of a digit run, or None when no arithmetic makes the split unique (the
+    candidate splits then go to `candidates`, for the column arithmetic to settle)."""
     chunk = text[a:b]
     groups = [(a + m.start(), m.group()) for m in re.finditer(r"\d+(?:\.\d+)?", chunk)]
     if size is None:
@@ -313,8 +407,11 @@ def _split_run(text: str, a: int, b: int, size: int | None, label: str, warnings
             return [(start + i, start + i + 1, "0") for i in range(len(digits))]
         warnings.append(f"table row {label}: run-together cells {chunk.strip()!r} have no arithmetic to split them; left unsplit")
         return None
-    solutions = list(_splits(groups, size, limit=2))
+    solutions = list(_splits(groups, size, limit=64))
     if len(solutions) != 1:
+        if candidates is not None and solutions:
+            candidates.extend(solutions)
+            return None
         what = "no split" if not solutions else "more than one split"
         warnings.append(f"table row {label[:20]}: run-together cells {chunk.strip()!r} fit {what} of {size} cells; left unsplit")
         return None

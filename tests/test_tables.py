@@ -193,3 +193,22 @@ def test_run_together_cells_are_split_by_arithmetic_or_reported():
     assert [e.text for e in cells][:7] == ["71", "3", "0", "0", "0", "0", "74"]
     for e in cells:
         assert r.text[e.start:e.end] == e.text
+
+
+def test_column_arithmetic_settles_rows_that_several_splits_fit():
+    # table 3 as the pingtan 2021 crawl wrote it
+    body = ("某区2021年度政府信息公开工作年度报告 根据条例编制本报告。" + "本报告说明。" * 50 +
+            "三、收到和处理政府信息公开申请情况申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
+            "一、本年新收政府信息公开申请数量640020470二、上年结转政府信息公开申请数量0000000三、本年度办理结果"
+            "（一）予以公开270020130（二）部分公开（区分处理的，只计这一情形，不计其他情形）500000 5"
+            "（三）不予公开1.属于国家秘密00000005.属于三类内部事务信息10000017.属于行政执法案卷6000006"
+            "8.属于行政查询事项1000001（四）无法提供1.本机关不掌握相关政府信息220000325"
+            "（六）其他处理3.其他1000001（七）总计630020469四、结转下年度继续办理1000001"
+            "五、存在的主要问题及改进情况问题。")
+    r = Pipeline.rules().extract_text(body)
+    m = {k: v.value for k, v in r.metrics.items()}
+    assert m["requests.granted"] == 30 and m["requests.unable_to_provide"] == 25
+    assert r.tables["table3"]["rows"]["requests.granted"] == [27, 0, 0, 2, 0, 1, 30]
+    assert (m["requests.denied"], m["requests.other_handling"], m["requests.completed"]) == (8, 1, 69)
+    assert next(c for c in r.checks if c.name == "requests.balance.columns").ok
+    assert not any("more than one split" in w for w in r.warnings)

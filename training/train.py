@@ -137,7 +137,7 @@ def train(base: str | None, size: str, docs: list[tuple[GoldDoc, str]], out: Pat
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad()
-            losses.append(float(loss))
+            losses.append(float(loss.detach()))
             step += 1
             if step % 50 == 0:
                 print(f"step {step}/{steps} loss {sum(losses[-50:]) / len(losses[-50:]):.4f}", flush=True)
