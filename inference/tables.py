@@ -196,7 +196,7 @@ def _table3(doc: Doc, rows: list[Row], out: TableResult) -> None:
                 out.metrics[key] = _metric(doc, total.number, [total], f"{label} {values}")
             continue
         sub = next((k for k, words in _SUBROWS if any(w in label for w in words)), None)
-        if sub is None and re.search(r"3[.、]其他$", label) and "requests.other_handling" in sums:
+        if sub is None and (re.search(r"3[.、]其他$", label) or label == "其他") and "requests.other_handling" in sums:
             sub = "requests.other_handling"
         if sub is not None:
             table[f"{sub}:{label[:24]}"] = values
