@@ -19,6 +19,14 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def line_spans(text: str, start: int = 0, end: int | None = None):
+    """(offset, line) for each line of text[start:end], offsets into `text`."""
+    pos = start
+    for line in text[start:end].split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
 SECTION_LABELS = (
     "preamble",
     "overview",

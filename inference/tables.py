@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .document import Doc, Metric
+from .document import Doc, Metric, line_spans
 
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _SEPARATOR = re.compile(r"^:?-{2,}:?$")
@@ -86,7 +86,7 @@ def table_rows(doc: Doc) -> list[Row]:
         if p.section == "boilerplate":
             continue
         vs, ve = view.to_view(p.start, p.end)
-        for line_start, line in _lines(view.text, vs, ve):
+        for line_start, line in line_spans(view.text, vs, ve):
             if "\t" not in line and "|" not in line:
                 continue
             cells = []
@@ -105,13 +105,6 @@ def table_rows(doc: Doc) -> list[Row]:
             if any(c.text for c in cells):
                 rows.append(Row(p.index, p.section, cells))
     return rows
-
-
-def _lines(text: str, s: int, e: int):
-    pos = s
-    for line in text[s:e].split("\n"):
-        yield pos, line
-        pos += len(line) + 1
 
 
 def parse_tables(doc: Doc) -> TableResult:

@@ -10,7 +10,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from ..document import Doc, Entity, trim
+from ..document import Doc, Entity, line_spans, trim
 from . import gazetteer as gz
 
 NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
@@ -147,7 +147,7 @@ class RuleSpanTagger:
         if not _TABLE_ROW.search(segment):
             return []
         out = []
-        for line_start, line in _line_spans(segment):
+        for line_start, line in line_spans(segment):
             if not _TABLE_ROW.search(line):
                 continue
             # Table 2's (八) row is an amount of money (本年收费金额, 万元).
@@ -181,13 +181,6 @@ class RuleSpanTagger:
                 out.extend(_chain_agencies(text, chain, start))
                 consumed = j
         return out
-
-
-def _line_spans(text: str):
-    pos = 0
-    for line in text.split("\n"):
-        yield pos, line
-        pos += len(line) + 1
 
 
 def _chain_agencies(text: str, chain: list[tuple[int, gz.Component]], floor: int) -> list[_Match]:
