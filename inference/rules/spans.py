@@ -50,7 +50,7 @@ _CN_COUNT_SKIP = re.compile(r"^(?:[一两百千十〇零○])(?:余|多)?[^\d]|^
 _TABLE_ROW = re.compile(r"\t|\|")
 _CELL_NUMBER = re.compile(r"(?:(?<=[\t|])|^)[ ]*(-?\d+(?:\.\d+)?)[ ]*(?=[\t|]|$)")
 
-_GENERIC_BEFORE = ("各", "有关", "相关", "上级", "下级", "所属", "其他", "各级", "基层", "乡", "该", "本", "兄弟", "对口", "省级", "市级", "县级", "区级")
+_GENERIC_BEFORE = ("全", "各", "有关", "相关", "上级", "下级", "所属", "其他", "各级", "基层", "乡", "该", "本", "兄弟", "对口", "省级", "市级", "县级", "区级")
 _BAD_NEXT = {
     "委": "托员屈派",
     "办": "理结件事法好成学文",
@@ -64,8 +64,8 @@ _BAD_NEXT = {
     "厅": "长",
     "队": "伍员长",
     "中心": "工城区",
-    "政府": "信",  # 政府信息 is government information, not a body
-    "人民政府": "信",
+    "政府": "信采",  # 政府信息 is government information, 政府采购 procurement: not bodies
+    "人民政府": "信采",
 }
 # Bodies that start a new span even right after another body's name: 区人大|政协.
 _NEW_BODY = {"人大", "政协", "人民政府", "政府", "党委", "纪委", "人大常委会"}
@@ -73,7 +73,7 @@ _CLOSING = (gz.SUFFIX, gz.NAME)
 _CONNECTORS = {"和", "与", "及"}
 _MONEY_ROW = re.compile(r"行政事业性收费|收费金额|减免金额")
 _PREFIX_STOP = set("的在和及与、是为对由将等省市县区镇乡村街")
-_VERB_START = set("围响按根在由向对经将把被为与和及同是到从以于让请报全各该本我其积推深加强做抓")
+_VERB_START = set("围响按根在由向对经将把被为与和及同是到从以于让请报全各该本我其积推深加强做抓紧")
 _LABEL_ORDER = {"MONEY": 0, "PERCENT": 1, "DATE": 2, "COUNT": 3, "AGENCY": 4}
 
 
@@ -191,8 +191,9 @@ def _chain_agencies(text: str, chain: list[tuple[int, gz.Component]], floor: int
     for pos, comp in chain:
         current = groups[-1]
         closed = any(c.kind in (gz.SUFFIX, gz.NAME) for _, c in current)
-        if current and closed and comp.kind in (gz.LEVEL, gz.REGION, gz.ZONE):
-            groups.append([])
+        if current and closed and (comp.kind in (gz.LEVEL, gz.REGION, gz.ZONE)
+                                   or text[pos:pos + comp.length] in _CONNECTORS):
+            groups.append([])  # 县委|县政府; 房地产交易中心|和|行政服务中心
         elif current and closed and current[-1][1].kind in (gz.SUFFIX, gz.NAME) and text[pos:pos + comp.length] in _NEW_BODY:
             groups.append([])
             inherited.add(len(groups) - 1)
@@ -225,6 +226,12 @@ def _chain_agencies(text: str, chain: list[tuple[int, gz.Component]], floor: int
             s = _zone_prefix(text, s, floor)
         if any(text[max(floor, s - len(g)) : s] == g for g in _GENERIC_BEFORE):
             continue
+        if s > floor and text[s - 1] == "我" and group[0][1].kind == gz.LEVEL and len(group) > 1:
+            s = group[1][0]  # 我区|管委会办公室: the office is named, 我区 is not
+        if s - 1 > floor and text[s - 1] in "个家所座" and text[s - 2].isdigit():
+            continue  # 206个社区便民服务站: a count of facilities, not a body
+        if text[s:e] == "国务院" and text[e:e + 1] == "令":
+            continue  # 国务院令第711号 is a reference
         e = _alias(text, e)
         out.append(_Match(s, e, "AGENCY"))
     return out
@@ -248,10 +255,10 @@ def _suffix_ok(text: str, pos: int, comp: gz.Component) -> bool:
 
 
 def _zone_prefix(text: str, s: int, floor: int) -> int:
-    """A zone named by characters the gazetteer lacks (沈抚新区, 金井湾片区): take up to four
+    """A zone named by characters the gazetteer lacks (沈抚新区, 金井湾片区): take up to three
     of them into the name, stopping at a level word, and never a verb (响应新区, 围绕实验区)."""
     a = s
-    while a > floor and s - a < 4 and "\u4e00" <= text[a - 1] <= "\u9fff" and text[a - 1] not in _PREFIX_STOP:
+    while a > floor and s - a < 3 and "\u4e00" <= text[a - 1] <= "\u9fff" and text[a - 1] not in _PREFIX_STOP:
         a -= 1
     if s - a >= 2 and text[a] not in _VERB_START:
         return a
