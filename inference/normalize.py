@@ -8,6 +8,7 @@ the original range it came from.
 from __future__ import annotations
 
 import difflib
+import operator
 import re
 from functools import lru_cache
 
@@ -45,7 +46,7 @@ def detect_script(text: str, sample: int = 6000) -> str:
         return "simplified"
     # A length change only shifts the comparison after it; a share is all that is needed.
     converted = _converter("t2s").convert(head)
-    changed = sum(1 for a, b in zip(head, converted) if a != b)
+    changed = sum(map(operator.ne, head, converted))
     return "traditional" if changed >= 5 and changed / han > 0.03 else "simplified"
 
 

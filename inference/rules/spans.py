@@ -188,16 +188,19 @@ def _chain_agencies(text: str, chain: list[tuple[int, gz.Component]], floor: int
     (县委|县政府, a list); a stem or suffix after one continues it (an internal office)."""
     groups: list[list[tuple[int, gz.Component]]] = [[]]
     inherited: set[int] = set()  # groups that share the previous group's region prefix (区人大|政协)
+    closed = False  # the current group already holds a suffix or a name
     for pos, comp in chain:
         current = groups[-1]
-        closed = any(c.kind in (gz.SUFFIX, gz.NAME) for _, c in current)
         if current and closed and (comp.kind in (gz.LEVEL, gz.REGION, gz.ZONE)
                                    or text[pos:pos + comp.length] in _CONNECTORS):
             groups.append([])  # 县委|县政府; 房地产交易中心|和|行政服务中心
-        elif current and closed and current[-1][1].kind in (gz.SUFFIX, gz.NAME) and text[pos:pos + comp.length] in _NEW_BODY:
+            closed = False
+        elif current and closed and current[-1][1].kind in _CLOSING and text[pos:pos + comp.length] in _NEW_BODY:
             groups.append([])
             inherited.add(len(groups) - 1)
+            closed = False
         groups[-1].append((pos, comp))
+        closed = closed or comp.kind in _CLOSING
     out = []
     for n, group in enumerate(groups):
         while group and text[group[0][0] : group[0][0] + group[0][1].length] in _CONNECTORS:
