@@ -64,8 +64,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     skip = done_keys(args.output) if args.resume and args.output else None
     out = open(args.output, "a" if skip is not None else "w", encoding="utf-8") if args.output else sys.stdout
     try:
-        make = partial(Pipeline.default, model=args.model, rules_only=args.rules_only, max_bytes=args.max_bytes)
-        summary, figures = run_batch(inputs, out, make, jobs=args.jobs,
+        summary, figures = run_batch(inputs, out, partial(build_pipeline, args), jobs=args.jobs,
                                      options={"pretty": args.pretty, "no_text": args.no_text}, skip=skip,
                                      progress=args.progress)
     finally:

@@ -188,10 +188,7 @@ class Record:
             "format": self.format,
             "script": self.script,
             "text": self.text,
-            "paragraphs": [
-                {k: v for k, v in asdict(p).items() if k != "heading"} | {"heading": p.heading}
-                for p in self.paragraphs
-            ],
+            "paragraphs": [asdict(p) for p in self.paragraphs],
             "sections": self.sections,
             "entities": [_entity_dict(e) for e in self.entities],
             "metrics": {k: m.to_dict() for k, m in self.metrics.items()},

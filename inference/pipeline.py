@@ -10,7 +10,7 @@ from typing import Iterable, Iterator, Protocol
 
 from .document import Doc, Record
 from .normalize import normalize
-from .read import DEFAULT_MAX_BYTES, ReadError, read_path, read_string
+from .read import DEFAULT_MAX_BYTES, ReadError, read_bytes, read_path, read_string
 from .record import build_record
 from .rules.sections import RuleSectionTagger
 from .rules.spans import RuleSpanTagger
@@ -71,8 +71,6 @@ class Pipeline:
         return self._safely(source, lambda: read_string(text, source))
 
     def extract_bytes(self, data: bytes, source: str = "<stdin>") -> Record:
-        from .read import read_bytes
-
         return self._safely(source, lambda: read_bytes(data, source))
 
     def extract_many(self, paths: Iterable[str | Path]) -> Iterator[Record]:

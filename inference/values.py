@@ -58,8 +58,7 @@ def quantity(text: str) -> tuple[float | int | None, str, bool]:
 
 
 def count_value(text: str) -> tuple[float | int | None, str, bool]:
-    value, unit, approx = quantity(text)
-    return value, unit, approx
+    return quantity(text)
 
 
 def money_value(text: str) -> tuple[float | int | None, str, bool]:
