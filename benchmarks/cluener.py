@@ -11,29 +11,14 @@ government, so this measures transfer, not the label contract.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from gongkai.inference.document import Doc, Paragraph
 from gongkai.inference.normalize import normalize
 from gongkai.inference.rules.spans import RuleSpanTagger
+from gongkai.training.silver import load_cluener
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def load_cluener(path: Path) -> list[tuple[str, set[tuple[int, int]]]]:
-    decoder = json.JSONDecoder()
-    raw = path.read_text(encoding="utf-8")
-    pos, out = 0, []
-    while pos < len(raw):
-        while pos < len(raw) and raw[pos].isspace():
-            pos += 1
-        if pos >= len(raw):
-            break
-        obj, pos = decoder.raw_decode(raw, pos)
-        spans = {(s, e + 1) for positions in (obj.get("label", {}).get("government") or {}).values() for s, e in positions}
-        out.append((obj["text"], spans))
-    return out
 
 
 def tag(tagger, text: str) -> set[tuple[int, int]]:
@@ -44,12 +29,29 @@ def tag(tagger, text: str) -> set[tuple[int, int]]:
     return {(e.start, e.end) for e in doc.entities if e.label == "AGENCY"}
 
 
+def score(tagger, data: list[tuple[str, set[tuple[int, int]]]]) -> dict[str, float]:
+    gold_n = sum(len(g) for _, g in data)
+    tp = pred_n = 0
+    for text, gold in data:
+        pred = tag(tagger, text)
+        tp += len(pred & gold)
+        pred_n += len(pred)
+    p = tp / pred_n if pred_n else 0.0
+    r = tp / gold_n if gold_n else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "tp": tp, "gold": gold_n,
+            "predicted": pred_n}
+
+
+def load_dev(corpus: str | Path) -> list[tuple[str, set[tuple[int, int]]]]:
+    return load_cluener(Path(corpus) / "ner" / "cluener2020" / "dev.json")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", default=str(REPO.parent / "shared" / "corpus"))
     ap.add_argument("--model", help="also score the model alone and the hybrid")
     args = ap.parse_args()
-    data = load_cluener(Path(args.corpus) / "ner" / "cluener2020" / "dev.json")
+    data = load_dev(args.corpus)
     taggers = {"rules": RuleSpanTagger()}
     if args.model:
         from gongkai.inference.model_tagger import HybridSpanTagger, ModelSpanTagger, ModelTagger
@@ -57,18 +59,11 @@ def main() -> None:
         model = ModelTagger(args.model)
         taggers["model"] = ModelSpanTagger(model)
         taggers["hybrid"] = HybridSpanTagger(model)
-    gold_n = sum(len(g) for _, g in data)
-    print(f"CLUENER2020 dev: {len(data)} sentences, {gold_n} government spans")
+    print(f"CLUENER2020 dev: {len(data)} sentences, {sum(len(g) for _, g in data)} government spans")
     for name, tagger in taggers.items():
-        tp = pred_n = 0
-        for text, gold in data:
-            pred = tag(tagger, text)
-            tp += len(pred & gold)
-            pred_n += len(pred)
-        p = tp / pred_n if pred_n else 0.0
-        r = tp / gold_n if gold_n else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        print(f"{name:<7} AGENCY vs government, strict: P {p:.3f} R {r:.3f} F1 {f:.3f} ({tp} of {gold_n}, {pred_n} predicted)")
+        s = score(tagger, data)
+        print(f"{name:<7} AGENCY vs government, strict: P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f} "
+              f"({s['tp']} of {s['gold']}, {s['predicted']} predicted)")
 
 
 if __name__ == "__main__":

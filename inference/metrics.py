@@ -42,7 +42,7 @@ def _p(key: str, regex: str, sections: tuple[str, ...], zero: bool = False, fall
 
 PATTERNS: list[MetricPattern] = [
     _p("requests.received", rf"(?:新收到|新收|共收到|收到|接收到?)(?:了)?(?:各类|群众|公众|公民、法人(?:或|和)其他组织)?(?:提出)?(?:的)?{_REQ}(?:政府信息)?(?:数|数量|件数)?(?:为|共|共计|合计)?{_SP}{N}{_SP}件", REQUEST_SECTIONS),
-    _p("requests.received", rf"(?:未|没有)(?:收到|接到|受理)(?:过)?(?:任何)?(?:群众|公众|公民、法人(?:或|和)其他组织)?(?:的|提出的)?(?:依申请公开|政府信息公开申请|信息公开申请|申请公开)", REQUEST_SECTIONS, zero=True),
+    _p("requests.received", r"(?:未|没有)(?:收到|接到|受理)(?:过)?(?:任何)?(?:群众|公众|公民、法人(?:或|和)其他组织)?(?:的|提出的)?(?:依申请公开|政府信息公开申请|信息公开申请|申请公开)", REQUEST_SECTIONS, zero=True),
     # 受理 often counts new and carried-over requests together: only when nothing better is said.
     _p("requests.received", rf"(?:共|新)?受理(?:了)?(?:各类)?(?:群众|公众)?(?:的)?{_REQ}(?:政府信息)?(?:共|共计|合计)?{_SP}{N}{_SP}件", REQUEST_SECTIONS, fallback=True),
     _p("requests.carried_over", rf"上(?:一)?年(?:度)?结转(?:的)?(?:政府信息公开|依申请公开)?(?:申请)?(?:数|数量)?(?:为)?{_SP}{N}{_SP}件", REQUEST_SECTIONS),

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from .document import Doc, Entity, Paragraph
+from .rules.gazetteer import NAMES, SUFFIXES
 from .rules.sections import RuleSectionTagger
 from .rules.spans import RuleSpanTagger
 
@@ -59,27 +60,29 @@ class ModelTagger:
             self._model = GongkaiTagger.from_pretrained(self.path, dtype=torch.float32).eval()
         return self._model, self._tokenizer
 
-    def section_probs(self, doc: Doc) -> list[tuple[str, float]]:
+    def section_probs(self, doc: Doc, indices: list[int] | None = None) -> dict[int, tuple[str, float]]:
+        """Paragraph index → (section, probability), for `indices` (default: all paragraphs)."""
         import torch
 
         from gongkai.model.features import section_context
 
         model, tok = self._load()
         texts = [doc.view_text(p) for p in doc.paragraphs]
+        wanted = list(range(len(texts))) if indices is None else list(indices)
         labels = model.config.section_labels
-        out: list[tuple[str, float]] = []
-        for i in range(0, len(texts), self.batch_size):
-            idx = range(i, min(i + self.batch_size, len(texts)))
+        out: dict[int, tuple[str, float]] = {}
+        for i in range(0, len(wanted), self.batch_size):
+            idx = wanted[i:i + self.batch_size]
             enc = tok([section_context(texts, k) for k in idx], [texts[k][:200] for k in idx], truncation=True,
                       max_length=160, padding=True, return_tensors="pt", return_token_type_ids=True)
             with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
                 logits = model(**enc, task="section")["logits"].float()
-            probs = logits.softmax(-1)
-            best = probs.argmax(-1)
-            out.extend((labels[int(b)], float(probs[n, b])) for n, b in enumerate(best))
+            prob, best = logits.softmax(-1).max(-1)
+            for k, b, pr in zip(idx, best.tolist(), prob.tolist()):
+                out[k] = (labels[b], pr)
         return out
 
-    def spans(self, doc: Doc) -> list[Entity]:
+    def spans(self, doc: Doc, paragraphs: list[Paragraph] | None = None) -> list[Entity]:
         import torch
 
         from gongkai.model.features import paragraph_windows
@@ -87,13 +90,13 @@ class ModelTagger:
         model, tok = self._load()
         tags = model.config.span_tags
         items = []  # (paragraph, view start, window)
-        for p in doc.paragraphs:
+        for p in doc.paragraphs if paragraphs is None else paragraphs:
             if p.section == "boilerplate":
                 continue
             vs, ve = doc.view.to_view(p.start, p.end)
             for w in paragraph_windows(tok, doc.view.text[vs:ve]):
                 items.append((p, vs, w))
-        entities: list[Entity] = []
+        items.sort(key=lambda item: len(item[2].input_ids))  # batches of similar length pad little
         best: dict[tuple[int, int], tuple[str, float, int]] = {}  # char → (tag, prob, distance from window edge)
         for i in range(0, len(items), self.batch_size):
             chunk = items[i:i + self.batch_size]
@@ -105,15 +108,20 @@ class ModelTagger:
                 mask[n, :len(w.input_ids)] = 1
             with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
                 logits = model(input_ids=ids, attention_mask=mask, task="span")["logits"].float()
-            probs = logits.softmax(-1)
+            prob, tag = logits.softmax(-1).max(-1)
+            prob, tag = prob.tolist(), tag.tolist()  # one conversion per batch, not one per character
             for n, (p, vs, w) in enumerate(chunk):
+                size = len(w.char_offsets)
                 for t, (a, _) in enumerate(w.char_offsets):
-                    prob, tag = probs[n, t + 1].max(-1)
-                    centrality = min(t, len(w.char_offsets) - t)
+                    centrality = min(t, size - t)
                     key = (p.index, vs + a)
                     if key not in best or best[key][2] < centrality:
-                        best[key] = (tags[int(tag)], float(prob), centrality)
-        # decode BIO per paragraph, in character order
+                        best[key] = (tags[tag[n][t + 1]], prob[n][t + 1], centrality)
+        return self._decode(doc, best)
+
+    def _decode(self, doc: Doc, best: dict[tuple[int, int], tuple[str, float, int]]) -> list[Entity]:
+        """BIO per paragraph, in character order; an I- after O or another label starts a span."""
+        entities: list[Entity] = []
         current = None
         for (pi, pos), (tag, prob, _) in sorted(best.items()):
             if tag.startswith("B-") or (tag.startswith("I-") and (current is None or current[2] != tag[2:] or current[0] != pi)):
@@ -146,7 +154,9 @@ def plausible(e: Entity, view_text: str) -> bool:
     if e.label == "DATE":
         return bool(_DATE_WORD.search(view_text))
     if e.label == "AGENCY":
-        return len(view_text.strip()) >= 2 and not _HAS_NUMBER.fullmatch(view_text.strip())
+        # a named body ends in an organisational word (局, 委员会, 人民政府…) or is a known name
+        name = view_text.strip()
+        return len(name) >= 2 and (name.endswith(SUFFIXES) or name in NAMES)
     return False
 
 
@@ -157,7 +167,8 @@ class ModelSectionTagger:
         self.model = model
 
     def tag(self, doc: Doc) -> None:
-        for p, (label, prob) in zip(doc.paragraphs, self.model.section_probs(doc)):
+        for i, (label, prob) in self.model.section_probs(doc).items():
+            p = doc.paragraphs[i]
             p.section, p.confidence, p.source = label, round(prob, 4), "model"
 
 
@@ -183,8 +194,11 @@ class HybridSectionTagger:
 
     def tag(self, doc: Doc) -> None:
         self.rules.tag(doc)
-        for p, (label, prob) in zip(doc.paragraphs, self.model.section_probs(doc)):
-            if p.confidence < self.trust and prob > p.confidence:
+        # the model is asked only where the rules are unsure: most paragraphs follow a heading
+        unsure = [p.index for p in doc.paragraphs if p.confidence < self.trust]
+        for i, (label, prob) in self.model.section_probs(doc, unsure).items():
+            p = doc.paragraphs[i]
+            if prob > p.confidence:
                 p.section, p.confidence, p.source = label, round(prob, 4), "model"
 
 
@@ -206,7 +220,9 @@ class HybridSpanTagger:
     def tag(self, doc: Doc) -> None:
         self.rules.tag(doc)
         taken = {i for e in doc.entities for i in range(e.start, e.end)}
-        added = [e for e in self.model.spans(doc)
+        # table rows hold counts, which the rules read exactly; names are in the prose
+        prose = [p for p in doc.paragraphs if "\t" not in doc.paragraph_text(p)]
+        added = [e for e in self.model.spans(doc, prose)
                  if e.label in self.labels and e.confidence >= self.min_confidence and plausible(e, doc.view_text(e))
                  and not any(i in taken for i in range(e.start, e.end))
                  and doc.paragraphs[e.paragraph].section != "boilerplate"]

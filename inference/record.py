@@ -5,7 +5,7 @@ import re
 from collections import Counter
 
 from .checks import run_checks
-from .document import Doc, Entity, Metric, Record
+from .document import Doc, Entity, Record
 from .headings import METADATA, STANDARD_HEADINGS, TITLE, find_title, split_marker
 from .metrics import text_metrics
 from .tables import parse_tables

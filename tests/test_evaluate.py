@@ -6,7 +6,7 @@ import json
 import pytest
 
 from gongkai.inference.document import Entity, Metric, Paragraph, Record
-from gongkai.training.annotations import AnnotationError, GoldDoc, document_text, load_gold
+from gongkai.training.annotations import AnnotationError, document_text, load_gold
 from gongkai.training.evaluate import evaluate, format_report
 from gongkai.training.labelstudio import from_tasks, to_tasks
 

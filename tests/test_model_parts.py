@@ -33,6 +33,38 @@ def test_synthetic_reports_carry_exact_labels():
     assert any("\n" not in d.text for d in docs)  # flattened one-line crawls
 
 
+def test_silver_prose_and_cluener_take_rule_spans_and_no_sections(tmp_path):
+    import gzip
+    import json
+
+    from gongkai.training.silver import cluener_docs, prose_docs
+    from gongkai.training.train import doc_examples
+    from gongkai.model.tokenizer import build_and_save
+    from transformers import AutoTokenizer
+
+    (tmp_path / "pretrain").mkdir()
+    rows = [{"content": "国务院办公厅印发通知。\n全年新增就业1100万人，增长6.5%，安排资金3.2亿元。\n短句"}]
+    with gzip.open(tmp_path / "pretrain" / "government_work_reports.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    docs = prose_docs(10, corpus=tmp_path, min_len=8)
+    assert sorted(d.text for d in docs) == ["全年新增就业1100万人，增长6.5%，安排资金3.2亿元。", "国务院办公厅印发通知。"]
+    spans = {(s["label"], s["text"]) for d in docs for s in d.spans}
+    assert {("AGENCY", "国务院办公厅"), ("PERCENT", "6.5%"), ("MONEY", "3.2亿元")} <= spans
+    for d in docs:
+        assert all(d.text[s["start"]:s["end"]] == s["text"] for s in d.spans)
+
+    (tmp_path / "ner" / "cluener2020").mkdir(parents=True)
+    sentence = {"text": "平潭县公安局于2020年查处3起案件", "label": {"government": {"平潭县公安局": [[0, 5]]}}}
+    (tmp_path / "ner" / "cluener2020" / "train.json").write_text(json.dumps(sentence, ensure_ascii=False, indent=2))
+    (doc,) = cluener_docs(5, corpus=tmp_path)
+    assert [(s["label"], s["text"]) for s in doc.spans][:2] == [("AGENCY", "平潭县公安局"), ("DATE", "2020年")]
+
+    build_and_save([d.text for d in docs] + [doc.text], tmp_path / "tok", min_count=1)
+    tok = AutoTokenizer.from_pretrained(str(tmp_path / "tok"))
+    ex = doc_examples(tok, doc, doc.text)
+    assert ex.sections == [] and len(ex.spans) == 1  # spans only: silver text has no report sections
+
+
 @pytest.mark.slow
 def test_pretrain_tiny_runs_and_resumes(tmp_path):
     import argparse

@@ -1,7 +1,6 @@
 """Tables 2-4 from HTML, DOCX, Markdown and tab-separated text; checks; PDF (corpus)."""
 import io
 
-import pytest
 
 from gongkai.inference import Pipeline
 from conftest import CORPUS, needs_corpus

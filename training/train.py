@@ -56,9 +56,10 @@ def doc_examples(tokenizer, doc: GoldDoc, text: str) -> Examples:
     texts = [view.text[a:b] for a, b in ranges]
     out = Examples([], [])
     for k, (p, (vs, ve)) in enumerate(zip(paras, ranges)):
-        enc = tokenizer(section_context(texts, k), texts[k][:200], truncation=True, max_length=160,
-                        return_token_type_ids=True)
-        out.sections.append((enc["input_ids"], enc["token_type_ids"], section_index[p["section"]]))
+        if p["section"] is not None:  # silver prose has spans but no sections
+            enc = tokenizer(section_context(texts, k), texts[k][:200], truncation=True, max_length=160,
+                            return_token_type_ids=True)
+            out.sections.append((enc["input_ids"], enc["token_type_ids"], section_index[p["section"]]))
         if p["section"] == "boilerplate":
             continue
         for w in paragraph_windows(tokenizer, texts[k]):
@@ -155,7 +156,9 @@ def train(base: str | None, size: str, docs: list[tuple[GoldDoc, str]], out: Pat
     return info
 
 
-def load_training_docs(train_files: list[str], synthetic: int, seed: int = 13) -> list[tuple[GoldDoc, str]]:
+def load_training_docs(train_files: list[str], synthetic: int, seed: int = 13, prose: int = 0,
+                       cluener: int = 0) -> list[tuple[GoldDoc, str]]:
+    from .silver import cluener_docs, prose_docs
     from .synthetic import generate
 
     docs = []
@@ -167,6 +170,8 @@ def load_training_docs(train_files: list[str], synthetic: int, seed: int = 13) -
         except Exception as exc:  # a corpus file missing: train on what is here, say so
             print(f"gongkai train: skipping {gold.id}: {exc}")
     docs += [(d, d.text) for d in generate(synthetic, seed=seed)] if synthetic else []
+    docs += [(d, d.text) for d in prose_docs(prose, seed=seed)] if prose else []
+    docs += [(d, d.text) for d in cluener_docs(cluener, seed=seed)] if cluener else []
     return docs
 
 
@@ -175,7 +180,7 @@ def main(args) -> int:
     if any("test" in Path(f).name for f in train_files):
         print("gongkai train: refusing a test-split file as training data", flush=True)
         return 2
-    docs = load_training_docs(train_files, args.synthetic, args.seed)
+    docs = load_training_docs(train_files, args.synthetic, args.seed, prose=args.prose, cluener=args.cluener)
     if not docs:
         print("gongkai train: no training documents", flush=True)
         return 2
@@ -192,6 +197,10 @@ def add_arguments(p) -> None:
     p.add_argument("--tokenizer", help="tokenizer folder when training from scratch")
     p.add_argument("--train", nargs="*", default=["annotations/gold/train.jsonl"])
     p.add_argument("--synthetic", type=int, default=300, help="synthetic reports added to the gold documents")
+    p.add_argument("--prose", type=int, default=0,
+                   help="silver paragraphs of real prose (pretraining corpus) with the rules' spans")
+    p.add_argument("--cluener", type=int, default=0,
+                   help="CLUENER2020 train sentences: AGENCY from its government label, the rest from the rules")
     p.add_argument("--out", required=True)
     p.add_argument("--epochs", type=float, default=3)
     p.add_argument("--batch-size", type=int, default=16)
