@@ -105,6 +105,7 @@ def test_training_tiny_loss_falls_and_the_folder_reloads_and_tags(tmp_path):
     info = train(None, "tiny", docs, out, epochs=4, batch_size=8, lr=3e-3)
     assert info["loss_last"] < info["loss_first"]
     assert json.loads((out / "config.json").read_text())["span_tags"][0] == "O"
+    assert "## Training" in (out / "README.md").read_text(encoding="utf-8")  # the model card
     for mode in ("model", "hybrid"):
         record = Pipeline.default(model=out, mode=mode).extract_path(seed(4))
         assert record.error is None
@@ -117,6 +118,18 @@ def test_training_tiny_loss_falls_and_the_folder_reloads_and_tags(tmp_path):
     rules = {(e.start, e.end, e.label) for e in Pipeline.rules().extract_path(seed(4)).entities}
     hybrid = {(e.start, e.end, e.label) for e in Pipeline.default(model=out).extract_path(seed(4)).entities}
     assert rules <= hybrid
+    # shipping halves the file (float16) and the copy still loads and tags
+    from gongkai.training.card import write_card
+    from gongkai.training.ship import ship
+
+    shipped = tmp_path / "shipped"
+    ship(out, shipped)
+    assert (shipped / "model.safetensors").stat().st_size < 0.6 * (out / "model.safetensors").stat().st_size
+    speed = {"threads": 2, "chars_per_s": 30000.0, "s_per_10k": 0.33, "peak_mib": 700.0, "reports": 1, "chars": 100}
+    write_card(shipped, [{"name": "hybrid", "sections": 1.0, "micro": 0.9}], speed)
+    card = (shipped / "README.md").read_text(encoding="utf-8")
+    assert "| hybrid | 1.000 |" in card and "30,000 characters/s" in card
+    assert Pipeline.default(model=shipped).extract_path(seed(4)).error is None
 
 
 def test_no_model_means_rules_with_a_warning(tmp_path):

@@ -255,6 +255,40 @@ def evaluate(golds: list[GoldDoc], pipeline) -> dict[str, Any]:
     }
 
 
+# --- external check: AGENCY against CLUENER2020 `government` ------------------------------
+
+
+def cluener_agency(span_tagger, data: list[tuple[str, set[tuple[int, int]]]]) -> dict[str, float]:
+    """Strict AGENCY P/R/F1 of a span tagger against CLUENER sentences (`training.silver.load_cluener`),
+    each tagged as one paragraph. CLUENER's `government` is broader than our AGENCY (it
+    includes some bare place names), so this measures transfer, not the label contract."""
+    from gongkai.inference.document import Doc, Paragraph
+    from gongkai.inference.normalize import normalize
+
+    gold_n = sum(len(g) for _, g in data)
+    tp = pred_n = 0
+    for text, gold in data:
+        doc = Doc(text=text, source="cluener")
+        doc.view = normalize(text)
+        doc.paragraphs = [Paragraph(index=0, start=0, end=len(text), section="overview")]
+        span_tagger.tag(doc)
+        pred = {(e.start, e.end) for e in doc.entities if e.label == "AGENCY"}
+        tp += len(pred & gold)
+        pred_n += len(pred)
+    return {**_prf(tp, pred_n, gold_n), "tp": tp}
+
+
+def summary_row(name: str, pipeline, golds: list[GoldDoc], cluener_dev=None) -> dict[str, Any]:
+    """One line of a model comparison: section accuracy, strict span F1 per label and micro,
+    and CLUENER government F1 when its dev set is given."""
+    res = evaluate(golds, pipeline)
+    row = {"name": name, "sections": res["sections"]["accuracy"],
+           **{label: res["spans_strict"][label]["f1"] for label in list(SPAN_LABELS) + ["micro"]}}
+    if cluener_dev is not None:
+        row["cluener"] = cluener_agency(pipeline.span_tagger, cluener_dev)["f1"]
+    return row
+
+
 # --- printing -----------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """`python -m gongkai.training.ship RUN_DIR`: copy a fine-tuned model into `model/shipped`
 in float16 (half the size; loaded back as float32 and run under bf16 autocast), with its
-tokenizer and model card."""
+tokenizer, and write its model card with figures measured on the shipped copy: the gold
+test split (rules, model alone, hybrid), CLUENER2020 dev AGENCY, and extraction speed."""
 from __future__ import annotations
 
 import argparse
@@ -14,7 +15,7 @@ from gongkai.model.modeling import GongkaiTagger
 SHIPPED = Path(__file__).resolve().parents[1] / "model" / "shipped"
 
 
-def ship(run: Path, out: Path = SHIPPED, card: Path | None = None) -> int:
+def ship(run: Path, out: Path = SHIPPED) -> int:
     from transformers import AutoTokenizer
 
     if out.exists():
@@ -22,22 +23,45 @@ def ship(run: Path, out: Path = SHIPPED, card: Path | None = None) -> int:
     model = GongkaiTagger.from_pretrained(str(run), dtype=torch.float32)
     model.half().save_pretrained(str(out))
     AutoTokenizer.from_pretrained(str(run)).save_pretrained(str(out))
-    for name in ("training.json",):
-        if (run / name).exists():
-            shutil.copy(run / name, out / name)
-    if card and card.exists():
-        shutil.copy(card, out / "README.md")
+    if (run / "training.json").exists():
+        shutil.copy(run / "training.json", out / "training.json")
     size = sum(f.stat().st_size for f in out.iterdir())
     print(f"shipped {run} → {out}: {size / 1e6:.1f} MB")
     return size
 
 
+def measure(folder: Path) -> tuple[list[dict], dict]:
+    from gongkai.inference.pipeline import Pipeline
+
+    from .annotations import REPO, corpus_root, load_gold
+    from .evaluate import summary_row
+    from .measure import extraction_speed, speed_files
+    from .silver import load_cluener
+
+    golds = [g for g in load_gold(REPO / "annotations" / "gold" / "test.jsonl") if g.level != "record"]
+    dev_path = corpus_root() / "ner" / "cluener2020" / "dev.json"
+    dev = load_cluener(dev_path) if dev_path.exists() else None
+    table = [summary_row("rules only", Pipeline.rules(), golds, dev)]
+    for mode in ("model", "hybrid"):
+        table.append(summary_row(f"{mode}" if mode == "hybrid" else "model only",
+                                 Pipeline.default(model=folder, mode=mode), golds, dev))
+    speed = extraction_speed(Pipeline.default(model=folder), speed_files())
+    return table, speed
+
+
 def main() -> None:
+    from .card import write_card
+
     ap = argparse.ArgumentParser()
     ap.add_argument("run")
-    ap.add_argument("--card", help="a model card (README.md) to ship with it")
+    ap.add_argument("--out", default=str(SHIPPED))
+    ap.add_argument("--no-measure", action="store_true", help="skip the figures in the model card")
     args = ap.parse_args()
-    ship(Path(args.run), card=Path(args.card) if args.card else None)
+    out = Path(args.out)
+    ship(Path(args.run), out)
+    table, speed = (None, None) if args.no_measure else measure(out)
+    write_card(out, table, speed)
+    print((out / "README.md").read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from gongkai.model.features import paragraph_windows, section_context
 from gongkai.model.modeling import SPAN_TAGS
 
 from .annotations import GoldDoc, document_text, load_gold
+from .card import write_card
 
 
 @dataclass
@@ -147,12 +148,17 @@ def train(base: str | None, size: str, docs: list[tuple[GoldDoc, str]], out: Pat
                 break
     model.save_pretrained(str(out))
     tokenizer.save_pretrained(str(out))
-    info = {"base": base or f"from scratch ({size})", "documents": len(docs), "span_windows": len(examples.spans),
+    sources: dict[str, int] = {}
+    for doc, _ in docs:
+        kind = doc.id.split("_")[0] if doc.id.startswith(("synthetic_", "prose_", "cluener_")) else "gold"
+        sources[kind] = sources.get(kind, 0) + 1
+    info = {"base": base or f"from scratch ({size})", "documents": len(docs), "sources": sources, "span_windows": len(examples.spans),
             "section_examples": len(examples.sections), "steps": step, "epochs": epochs, "batch_size": batch_size,
             "lr": lr, "minutes": round((time.time() - started) / 60, 2),
             "loss_first": round(sum(losses[:20]) / max(1, len(losses[:20])), 4),
             "loss_last": round(sum(losses[-20:]) / max(1, len(losses[-20:])), 4)}
     (out / "training.json").write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_card(out)
     return info
 
 
