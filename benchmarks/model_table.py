@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from gongkai.inference.document import SPAN_LABELS
+from gongkai.inference.model_tagger import HybridSectionTagger, HybridSpanTagger, ModelTagger
 from gongkai.inference.pipeline import Pipeline
 from gongkai.training.annotations import load_gold
 from gongkai.training.evaluate import summary_row
@@ -31,8 +32,11 @@ def main() -> None:
     ap.add_argument("--cluener", action="store_true", help="also score AGENCY on CLUENER2020 dev")
     ap.add_argument("--corpus", default=str(REPO.parent / "shared" / "corpus"))
     ap.add_argument("--json", help="also write the rows as JSON here")
+    ap.add_argument("--only", nargs="*", help="score only these gold document ids (e.g. a dev set held out of training)")
+    ap.add_argument("--hybrid", nargs="*", default=[],
+                    help="more hybrid settings to score, as LABELS@MIN_CONFIDENCE (e.g. AGENCY@0.9 AGENCY,COUNT@0.99)")
     args = ap.parse_args()
-    golds = [g for g in load_gold(args.gold) if g.level != "record"]
+    golds = [g for g in load_gold(args.gold) if g.level != "record" and (not args.only or g.id in args.only)]
     dev = load_cluener(Path(args.corpus) / "ner" / "cluener2020" / "dev.json") if args.cluener else None
     rows = [summary_row("rules only", Pipeline.rules(), golds, dev)]
     for spec in args.models:
@@ -40,6 +44,11 @@ def main() -> None:
         for mode in ("model", "hybrid"):
             rows.append(summary_row(f"{name} {mode}", Pipeline.default(model=path or name, mode=mode), golds, dev))
             print(f"done: {name} {mode}", file=sys.stderr)
+        for setting in args.hybrid:
+            labels, _, confidence = setting.partition("@")
+            tagger = ModelTagger(path or name)
+            spans = HybridSpanTagger(tagger, labels=tuple(labels.split(",")), min_confidence=float(confidence or 0.99))
+            rows.append(summary_row(f"{name} hybrid {setting}", Pipeline(HybridSectionTagger(tagger), spans), golds, dev))
     columns = ["sections"] + list(SPAN_LABELS) + ["micro"] + (["cluener"] if dev is not None else [])
     heads = ["section acc"] + list(SPAN_LABELS) + ["span micro F1"] + (["CLUENER gov F1"] if dev is not None else [])
     print("| | " + " | ".join(heads) + " |")

@@ -50,9 +50,12 @@ class Summary:
         return "\n".join(lines)
 
 
-def _init_worker(make_pipeline: Callable, options: dict) -> None:
+def _init_worker(make_pipeline: Callable, options: dict, threads: int) -> None:
     _worker["pipeline"] = make_pipeline()
     _worker["options"] = options
+    model = getattr(_worker["pipeline"].span_tagger, "model", None)
+    if model is not None:  # N workers each running torch on every core would oversubscribe them
+        model.threads = threads
 
 
 def _process(source: str) -> Outcome:
@@ -144,5 +147,6 @@ def _outcomes(todo: list[str], make_pipeline: Callable, jobs: int, options: dict
 
     # imap keeps the input order; chunksize 1 keeps workers busy with uneven file sizes.
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(make_pipeline, options)) as pool:
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(make_pipeline, options, threads)) as pool:
         yield from pool.imap(_process, todo, chunksize=1)

@@ -62,8 +62,8 @@ def _batch(tmp_path, n_good=12, n_bad=3):
 def test_jobs_give_the_same_output_as_one_process(tmp_path):
     folder = _batch(tmp_path)
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
-    assert run("extract", str(folder), "-o", str(one)).returncode == 0
-    res = run("extract", str(folder), "-o", str(two), "--jobs", "2")
+    assert run("extract", str(folder), "-o", str(one), "--rules-only").returncode == 0
+    res = run("extract", str(folder), "-o", str(two), "--jobs", "2", "--rules-only")
     assert res.returncode == 0
     assert one.read_bytes() == two.read_bytes()
     records = [json.loads(l) for l in one.read_text(encoding="utf-8").splitlines()]
@@ -76,12 +76,12 @@ def test_jobs_give_the_same_output_as_one_process(tmp_path):
 def test_resume_after_a_kill_gives_the_same_file(tmp_path):
     folder = _batch(tmp_path, n_good=10, n_bad=1)
     full, cut = tmp_path / "full.jsonl", tmp_path / "cut.jsonl"
-    assert run("extract", str(folder), "-o", str(full)).returncode == 0
+    assert run("extract", str(folder), "-o", str(full), "--rules-only").returncode == 0
     data = full.read_bytes()
     lines = data.split(b"\n")
     # a run killed after 4 records, in the middle of writing the 5th
     cut.write_bytes(b"\n".join(lines[:4]) + b"\n" + lines[4][: len(lines[4]) // 2])
-    res = run("extract", str(folder), "-o", str(cut), "--resume")
+    res = run("extract", str(folder), "-o", str(cut), "--resume", "--rules-only")
     assert res.returncode == 0
     assert cut.read_bytes() == data
     assert "4 skipped" in res.stderr.decode()
@@ -90,7 +90,7 @@ def test_resume_after_a_kill_gives_the_same_file(tmp_path):
 def test_three_corrupt_among_three_hundred(tmp_path):
     folder = _batch(tmp_path, n_good=300, n_bad=3)
     out = tmp_path / "out.jsonl"
-    res = run("extract", str(folder), "-o", str(out), "--jobs", "2", "--no-text")
+    res = run("extract", str(folder), "-o", str(out), "--jobs", "2", "--no-text", "--rules-only")
     assert res.returncode == 0
     records = [json.loads(l) for l in out.read_text(encoding="utf-8").splitlines()]
     assert len(records) == 303
@@ -107,7 +107,7 @@ def test_globs_and_file_lists(tmp_path):
     folder = _batch(tmp_path, n_good=4, n_bad=0)
     listing = tmp_path / "list.txt"
     listing.write_text(f"# two files\n{folder / 'r000.txt'}\n{folder / 'r001.txt'}\n", encoding="utf-8")
-    res = run("extract", str(folder / "r00[23].txt"), f"@{listing}", "--no-text")
+    res = run("extract", str(folder / "r00[23].txt"), f"@{listing}", "--no-text", "--rules-only")
     assert res.returncode == 0
     sources = [json.loads(l)["source"].rsplit("/", 1)[-1] for l in res.stdout.decode().splitlines()]
     assert sources == ["r002.txt", "r003.txt", "r000.txt", "r001.txt"]

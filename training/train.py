@@ -163,13 +163,13 @@ def train(base: str | None, size: str, docs: list[tuple[GoldDoc, str]], out: Pat
 
 
 def load_training_docs(train_files: list[str], synthetic: int, seed: int = 13, prose: int = 0,
-                       cluener: int = 0) -> list[tuple[GoldDoc, str]]:
+                       cluener: int = 0, exclude: tuple[str, ...] = ()) -> list[tuple[GoldDoc, str]]:
     from .silver import cluener_docs, prose_docs
     from .synthetic import generate
 
     docs = []
     for gold in load_gold(train_files) if train_files else []:
-        if gold.level == "record" or not gold.paragraphs:
+        if gold.level == "record" or not gold.paragraphs or gold.id in exclude:
             continue
         try:
             docs.append((gold, document_text(gold)))
@@ -186,7 +186,8 @@ def main(args) -> int:
     if any("test" in Path(f).name for f in train_files):
         print("gongkai train: refusing a test-split file as training data", flush=True)
         return 2
-    docs = load_training_docs(train_files, args.synthetic, args.seed, prose=args.prose, cluener=args.cluener)
+    docs = load_training_docs(train_files, args.synthetic, args.seed, prose=args.prose, cluener=args.cluener,
+                              exclude=tuple(args.exclude or ()))
     if not docs:
         print("gongkai train: no training documents", flush=True)
         return 2
@@ -207,6 +208,7 @@ def add_arguments(p) -> None:
                    help="silver paragraphs of real prose (pretraining corpus) with the rules' spans")
     p.add_argument("--cluener", type=int, default=0,
                    help="CLUENER2020 train sentences: AGENCY from its government label, the rest from the rules")
+    p.add_argument("--exclude", nargs="*", help="gold document ids to hold out (a dev set for choosing the hybrid's settings)")
     p.add_argument("--out", required=True)
     p.add_argument("--epochs", type=float, default=3)
     p.add_argument("--batch-size", type=int, default=16)
