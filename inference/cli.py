@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Iterator
 
+from .model_tagger import ModelError
 from .pipeline import Pipeline
 from .read import DEFAULT_MAX_BYTES, REPORT_SUFFIXES
 
@@ -61,6 +62,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if not inputs:
         print("gongkai: no input", file=sys.stderr)
         return 2
+    build_pipeline(args)  # a bad --model is reported once, here, not by every worker
     skip = done_keys(args.output) if args.resume and args.output else None
     out = open(args.output, "a" if skip is not None else "w", encoding="utf-8") if args.output else sys.stdout
     try:
@@ -222,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gongkai: interrupted", file=sys.stderr)
         return 130
+    except ModelError as exc:
+        print(f"gongkai: --model {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         return 0
 

@@ -20,10 +20,30 @@ _HAS_NUMBER = re.compile(r"[\d零〇○一二两三四五六七八九十百千�
 _DATE_WORD = re.compile(r"\d|[年月日]")
 
 
+class ModelError(Exception):
+    """A --model that is not a fine-tuned gongkai tagger; the message says what to do."""
+
+
+def check_model(path: Path) -> Path:
+    """A local model folder must hold a fine-tuned tagger (a hub id is left to transformers)."""
+    if not path.exists():
+        if len(path.parts) == 2 and not str(path).startswith((".", "/")):
+            return path  # "org/name": a hub id
+        raise ModelError(f"{path}: no such model folder")
+    config = path / "config.json"
+    if not config.exists() or not (path / "tokenizer.json").exists():
+        raise ModelError(f"{path}: not a model folder (needs config.json and tokenizer.json; "
+                         "make one with gongkai train)")
+    if "span_tags" not in config.read_text(encoding="utf-8"):
+        raise ModelError(f"{path}: a base BERT, not a fine-tuned tagger; fine-tune it first: "
+                         f"gongkai train --base-model {path} --out DIR")
+    return path
+
+
 def find_model(path: str | Path | None = None) -> Path | None:
-    """An explicit model folder, else the shipped one if it is installed."""
+    """An explicit model folder (checked), else the shipped one if it is installed."""
     if path:
-        return Path(path)
+        return check_model(Path(path))
     for candidate in (SHIPPED, Path(__file__).resolve().parent.parent / "model" / "shipped"):
         if (candidate / "config.json").exists():
             return candidate

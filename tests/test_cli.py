@@ -111,3 +111,12 @@ def test_globs_and_file_lists(tmp_path):
     assert res.returncode == 0
     sources = [json.loads(l)["source"].rsplit("/", 1)[-1] for l in res.stdout.decode().splitlines()]
     assert sources == ["r002.txt", "r003.txt", "r000.txt", "r001.txt"]
+
+
+def test_a_bad_model_folder_is_one_clear_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    for model in (tmp_path / "missing", tmp_path / "empty"):
+        for cmd in (["extract", str(seed(4))], ["evaluate", "--gold", "annotations/gold/test.jsonl"]):
+            res = run(*cmd, "--model", str(model))
+            err = res.stderr.decode()
+            assert res.returncode == 2 and err.count("gongkai: --model") == 1 and "Traceback" not in err
