@@ -19,7 +19,8 @@ class Window:
 
 
 def paragraph_windows(tokenizer, text: str, max_tokens: int = MAX_TOKENS, stride: int = STRIDE) -> list[Window]:
-    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    # verbose=False: a long paragraph is expected here; the windows below keep each piece short
+    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
     ids, offsets = enc["input_ids"], enc["offset_mapping"]
     body = max_tokens - 2
     windows = []
