@@ -84,7 +84,7 @@ class ModelTagger:
         """Paragraph index → (section, probability), for `indices` (default: all paragraphs)."""
         import torch
 
-        from gongkai.model.features import section_context
+        from gongkai.model.features import SECTION_MAX_TOKENS, section_context
 
         model, tok = self._load()
         texts = [doc.view_text(p) for p in doc.paragraphs]
@@ -94,7 +94,7 @@ class ModelTagger:
         for i in range(0, len(wanted), self.batch_size):
             idx = wanted[i:i + self.batch_size]
             enc = tok([section_context(texts, k) for k in idx], [texts[k][:200] for k in idx], truncation=True,
-                      max_length=160, padding=True, return_tensors="pt", return_token_type_ids=True)
+                      max_length=SECTION_MAX_TOKENS, padding=True, return_tensors="pt", return_token_type_ids=True)
             with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
                 logits = model(**enc, task="section")["logits"].float()
             prob, best = logits.softmax(-1).max(-1)

@@ -16,7 +16,7 @@ from pathlib import Path
 import torch
 
 from gongkai.inference.document import SECTION_LABELS
-from gongkai.model.features import paragraph_windows, section_context
+from gongkai.model.features import SECTION_MAX_TOKENS, paragraph_windows, section_context
 from gongkai.model.modeling import SPAN_TAGS
 
 from .annotations import GoldDoc, document_text, load_gold
@@ -58,7 +58,7 @@ def doc_examples(tokenizer, doc: GoldDoc, text: str) -> Examples:
     out = Examples([], [])
     for k, (p, (vs, ve)) in enumerate(zip(paras, ranges)):
         if p["section"] is not None:  # silver prose has spans but no sections
-            enc = tokenizer(section_context(texts, k), texts[k][:200], truncation=True, max_length=160,
+            enc = tokenizer(section_context(texts, k), texts[k][:200], truncation=True, max_length=SECTION_MAX_TOKENS,
                             return_token_type_ids=True)
             out.sections.append((enc["input_ids"], enc["token_type_ids"], section_index[p["section"]]))
         if p["section"] == "boilerplate":
