@@ -44,10 +44,7 @@ def find_model(path: str | Path | None = None) -> Path | None:
     """An explicit model folder (checked), else the shipped one if it is installed."""
     if path:
         return check_model(Path(path))
-    for candidate in (SHIPPED, Path(__file__).resolve().parent.parent / "model" / "shipped"):
-        if (candidate / "config.json").exists():
-            return candidate
-    return None
+    return SHIPPED if (SHIPPED / "config.json").exists() else None
 
 
 class ModelTagger:
