@@ -241,6 +241,5 @@ class HybridSpanTagger:
         prose = [p for p in doc.paragraphs if "\t" not in doc.paragraph_text(p)]
         added = [e for e in self.model.spans(doc, prose)
                  if e.label in self.labels and e.confidence >= self.min_confidence and plausible(e, doc.view_text(e))
-                 and not any(i in taken for i in range(e.start, e.end))
-                 and doc.paragraphs[e.paragraph].section != "boilerplate"]
+                 and not any(i in taken for i in range(e.start, e.end))]
         doc.entities = sorted(doc.entities + added, key=lambda e: e.start)

@@ -262,17 +262,12 @@ def cluener_agency(span_tagger, data: list[tuple[str, set[tuple[int, int]]]]) ->
     """Strict AGENCY P/R/F1 of a span tagger against CLUENER sentences (`training.silver.load_cluener`),
     each tagged as one paragraph. CLUENER's `government` is broader than our AGENCY (it
     includes some bare place names), so this measures transfer, not the label contract."""
-    from gongkai.inference.document import Doc, Paragraph
-    from gongkai.inference.normalize import normalize
+    from .silver import tag_sentence
 
     gold_n = sum(len(g) for _, g in data)
     tp = pred_n = 0
     for text, gold in data:
-        doc = Doc(text=text, source="cluener")
-        doc.view = normalize(text)
-        doc.paragraphs = [Paragraph(index=0, start=0, end=len(text), section="overview")]
-        span_tagger.tag(doc)
-        pred = {(e.start, e.end) for e in doc.entities if e.label == "AGENCY"}
+        pred = {(e.start, e.end) for e in tag_sentence(span_tagger, text, "cluener").entities if e.label == "AGENCY"}
         tp += len(pred & gold)
         pred_n += len(pred)
     return {**_prf(tp, pred_n, gold_n), "tp": tp}

@@ -42,9 +42,8 @@ def measure(folder: Path) -> tuple[list[dict], dict]:
     dev_path = corpus_root() / "ner" / "cluener2020" / "dev.json"
     dev = load_cluener(dev_path) if dev_path.exists() else None
     table = [summary_row("rules only", Pipeline.rules(), golds, dev)]
-    for mode in ("model", "hybrid"):
-        table.append(summary_row(f"{mode}" if mode == "hybrid" else "model only",
-                                 Pipeline.default(model=folder, mode=mode), golds, dev))
+    for name, mode in (("model only", "model"), ("hybrid", "hybrid")):
+        table.append(summary_row(name, Pipeline.default(model=folder, mode=mode), golds, dev))
     speed = extraction_speed(Pipeline.default(model=folder), speed_files())
     return table, speed
 

@@ -32,12 +32,18 @@ from .annotations import GoldDoc, corpus_root
 _PROSE_FILES = (("government_work_reports.jsonl.gz", "content"),)
 
 
-def rule_spans(tagger: RuleSpanTagger, text: str) -> list[dict]:
-    doc = Doc(text=text, source="silver")
+def tag_sentence(span_tagger, text: str, source: str = "sentence") -> Doc:
+    """A loose sentence or paragraph, tagged by a span tagger as a one-paragraph Doc."""
+    doc = Doc(text=text, source=source)
     doc.view = normalize(text)
     doc.paragraphs = [Paragraph(index=0, start=0, end=len(text), section="overview")]
-    tagger.tag(doc)
-    return [{"start": e.start, "end": e.end, "label": e.label, "text": e.text} for e in doc.entities]
+    span_tagger.tag(doc)
+    return doc
+
+
+def rule_spans(tagger: RuleSpanTagger, text: str) -> list[dict]:
+    return [{"start": e.start, "end": e.end, "label": e.label, "text": e.text}
+            for e in tag_sentence(tagger, text, "silver").entities]
 
 
 def _prose_paragraphs(corpus: Path, min_len: int, max_len: int) -> Iterator[str]:
