@@ -13,9 +13,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gongkai.inference.rules.spans import RuleSpanTagger
-from gongkai.training.evaluate import cluener_agency
-from gongkai.training.silver import load_cluener
+from gongkai.inference.tag.rules.spans import RuleSpanTagger
+from gongkai.training.evaluation.evaluate import cluener_agency
+from gongkai.training.data.silver import load_cluener
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -28,7 +28,7 @@ def main() -> None:
     data = load_cluener(Path(args.corpus) / "ner" / "cluener2020" / "dev.json")
     taggers = {"rules": RuleSpanTagger()}
     if args.model:
-        from gongkai.inference.model_tagger import HybridSpanTagger, ModelSpanTagger, ModelTagger
+        from gongkai.inference.tag.model import HybridSpanTagger, ModelSpanTagger, ModelTagger
 
         model = ModelTagger(args.model)
         taggers["model"] = ModelSpanTagger(model)

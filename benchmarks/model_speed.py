@@ -12,8 +12,8 @@ import argparse
 from pathlib import Path
 
 from gongkai.inference import Pipeline
-from gongkai.inference.model_tagger import find_model
-from gongkai.training.measure import extraction_speed, speed_files
+from gongkai.inference.tag.model import find_model
+from gongkai.training.evaluation.measure import extraction_speed, speed_files
 
 
 def main() -> None:

@@ -15,12 +15,12 @@ import json
 import sys
 from pathlib import Path
 
-from gongkai.inference.document import SPAN_LABELS
-from gongkai.inference.model_tagger import HybridSectionTagger, HybridSpanTagger, ModelTagger
+from gongkai.labels import SPAN_LABELS
+from gongkai.inference.tag.model import HybridSectionTagger, HybridSpanTagger, ModelTagger
 from gongkai.inference.pipeline import Pipeline
-from gongkai.training.annotations import load_gold
-from gongkai.training.evaluate import summary_row
-from gongkai.training.silver import load_cluener
+from gongkai.training.data.annotations import load_gold
+from gongkai.training.evaluation.evaluate import summary_row
+from gongkai.training.data.silver import load_cluener
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -1,19 +1,43 @@
-"""Command line: `gongkai extract`, `gongkai evaluate`, `gongkai annotations …`.
+"""The command line: `gongkai extract | view | export | compare | evaluate | train | pretrain | annotations`.
 
-Every input yields one record; a bad input is a record with `error` and a one-line
-message on stderr. The exit status is non-zero only when every input failed.
+A thin layer: each command imports what it needs when it runs, so `gongkai extract
+--rules-only` never imports torch or transformers, and the training commands (whose
+arguments are the training scripts' own dataclasses) load training code only when called.
+Every input yields one record; a bad input is a record with `error` and a one-line message
+on stderr; the exit status is non-zero only when every input failed.
 """
 from __future__ import annotations
 
 import argparse
-import json
+import re
 import sys
 from pathlib import Path
 from typing import Iterator
 
-from .model_tagger import ModelError
-from .pipeline import Pipeline
-from .read import DEFAULT_MAX_BYTES, REPORT_SUFFIXES
+from gongkai import __version__
+from gongkai.inference.read import DEFAULT_MAX_BYTES, REPORT_SUFFIXES
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)?\s*$", re.I)
+_UNITS = {"": 1, "b": 1, "k": 1e3, "kb": 1e3, "m": 1e6, "mb": 1e6, "g": 1e9, "gb": 1e9, "t": 1e12, "tb": 1e12,
+          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40, "ki": 2**10, "mi": 2**20, "gi": 2**30}
+
+
+def size(text: str) -> int:
+    """A size with an optional unit: 20MB, 512k, 1.5GiB, 20000000 (bytes)."""
+    m = _SIZE.match(text)
+    if not m or m.group(2).lower() not in _UNITS:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 20MB, 512kB, 1GiB or a number of bytes)")
+    return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
+
+
+def positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {n}")
+    return n
 
 
 def iter_inputs(paths: list[str]) -> Iterator[str]:
@@ -43,21 +67,30 @@ def iter_inputs(paths: list[str]) -> Iterator[str]:
             yield raw
             continue
         if not found:
-            print(f"gongkai: {raw}: no report files (.txt .md .html .pdf .docx) in this folder", file=sys.stderr)
+            print(f"gongkai: {raw}: no report files ({' '.join(sorted(REPORT_SUFFIXES))}) in this folder", file=sys.stderr)
         yield from (str(f) for f in found)
 
 
-def build_pipeline(args: argparse.Namespace) -> Pipeline:
+def build_pipeline(args: argparse.Namespace):
+    from gongkai.inference.pipeline import Pipeline
+
     return Pipeline.default(model=getattr(args, "model", None), rules_only=getattr(args, "rules_only", False),
                             mode=getattr(args, "mode", "hybrid"), max_bytes=args.max_bytes)
+
+
+# --- commands ---------------------------------------------------------------------------------
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from functools import partial
 
-    from .batch import done_keys, run_batch
-    from .compare import continuity_checks
+    from gongkai.inference.apps.batch import done_keys, run_batch
+    from gongkai.inference.figures.years import continuity_checks
 
+    if args.pretty and args.output:
+        print("gongkai extract: --pretty is for the terminal; a file written with -o is always JSON Lines "
+              "(one record per line)", file=sys.stderr)
+        return 2
     inputs = list(iter_inputs(args.paths))
     if not inputs:
         print("gongkai: no input", file=sys.stderr)
@@ -72,7 +105,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     finally:
         if args.output:
             out.close()
-    pairs = continuity_checks([_as_record_dict(f) for f in figures])
+    pairs = continuity_checks(figures)
     failed = [(a, b, c) for a, b, c in pairs if not c.ok]
     if pairs:
         print(f"gongkai: year-to-year checks: {len(pairs)} pairs of consecutive years, {len(failed)} failed", file=sys.stderr)
@@ -86,36 +119,23 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if summary.done and len(summary.errors) == summary.done else 0
 
 
-def _as_record_dict(f) -> dict:
-    return {"source": f.source, "agency": f.agency, "year": f.year, "metrics": {k: {"value": v} for k, v in f.metrics.items()}}
-
-
 def cmd_compare(args: argparse.Namespace) -> int:
-    """Two reports (files, or records in JSONL) side by side."""
-    from .compare import Figures, side_by_side
+    from gongkai.inference.apps.compare import compare_records, load_for_compare
 
-    pipeline = build_pipeline(args)
-    figures = []
-    for path in (args.a, args.b):
-        if path.endswith(".jsonl"):
-            with open(path, encoding="utf-8") as fh:
-                figures.append(Figures.of(json.loads(fh.readline())))
-            continue
-        record = pipeline.extract_path(path)
-        if record.error:
-            print(f"gongkai: {path}: {record.error}", file=sys.stderr)
-            return 1
-        figures.append(Figures.of(record))
-    print(side_by_side(*figures))
+    records = load_for_compare(args.inputs, build_pipeline(args))
+    if records is None:
+        return 1
+    print(compare_records(records))
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export import export
+    from gongkai.inference.apps.export import export
+    from gongkai.io import RecordsFileError
 
     try:
         outputs = export(args.records, args.to, args.output)
-    except (OSError, ValueError, json.JSONDecodeError) as exc:
+    except (OSError, RecordsFileError) as exc:
         print(f"gongkai export: {exc}", file=sys.stderr)
         return 2
     except ImportError as exc:
@@ -127,92 +147,121 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from gongkai.training.evaluate import main as evaluate_main
+    from gongkai.training.evaluation.evaluate import main as evaluate_main
 
     return evaluate_main(args)
 
 
-def cmd_pretrain(args: argparse.Namespace) -> int:
-    from gongkai.training.pretrain import main as pretrain_main
+def cmd_training(args: argparse.Namespace) -> int:
+    """`gongkai train …` / `gongkai pretrain …`: the training script parses its own arguments."""
+    import importlib
 
-    return pretrain_main(args)
-
-
-def cmd_train(args: argparse.Namespace) -> int:
-    from gongkai.training.train import main as train_main
-
-    return train_main(args)
+    module = importlib.import_module(f"gongkai.training.fit.{args.command}")
+    return module.main(args.script_args)
 
 
 def cmd_annotations(args: argparse.Namespace) -> int:
-    from gongkai.training import labelstudio
+    from gongkai.training.data import labelstudio
 
     return labelstudio.main(args)
 
 
-def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gongkai", description="Structured records from 政府信息公开工作年度报告.")
-    sub = parser.add_subparsers(dest="command", required=True)
+# --- the parser -------------------------------------------------------------------------------
 
-    ex = sub.add_parser("extract", help="extract one JSON record per report")
-    ex.add_argument("paths", nargs="+", help="files, folders (recursive), quoted globs, @LIST files, or - for stdin")
-    ex.add_argument("-o", "--output", help="write JSON Lines here instead of stdout")
-    ex.add_argument("--rules-only", action="store_true", help="use the rule taggers only")
-    ex.add_argument("--model", help="a fine-tuned model folder (default: the shipped model, if installed)")
-    ex.add_argument("--pretty", action="store_true", help="indent the JSON")
+_EXTRACT_EXAMPLES = """examples:
+  gongkai extract report.html --pretty --no-text          one report, readable
+  gongkai extract reports/ -o records.jsonl --jobs 2      a folder (recursive), two worker processes
+  gongkai extract reports/ -o records.jsonl --resume      finish an interrupted run
+  gongkai extract 'crawl/**/*.htm' @more.txt -o r.jsonl   a quoted glob and a list of paths
+  cat page.html | gongkai extract - --rules-only          standard input, the rule taggers only
+"""
+
+
+def _add_model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rules-only", action="store_true", help="the rule taggers only (no model, no torch)")
+    p.add_argument("--model", metavar="DIR", help="a fine-tuned model folder (default: the shipped model)")
+    p.add_argument("--mode", choices=("hybrid", "model"), default="hybrid",
+                   help="hybrid: the model where it is better, the rules elsewhere (default); model: the model alone")
+    p.add_argument("--max-bytes", type=size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
+                   help="refuse larger input files, e.g. 20MB (default), 100MB, 1GB")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(prog="gongkai", allow_abbrev=False, formatter_class=fmt,
+                                     description="Structured records from 政府信息公开工作年度报告.",
+                                     epilog="run 'gongkai COMMAND --help' for a command's options and examples")
+    parser.add_argument("--version", action="version", version=f"gongkai {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str, epilog: str, **kw) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=help, epilog=epilog, allow_abbrev=False,
+                              formatter_class=fmt, **kw)
+
+    ex = command("extract", "extract one JSON record per report", _EXTRACT_EXAMPLES)
+    ex.add_argument("paths", nargs="+", metavar="PATH",
+                    help="report files (.txt .md .html .pdf .docx), folders (recursive), quoted globs, "
+                         "@LIST files (one path a line), or - for standard input")
+    ex.add_argument("-o", "--output", metavar="OUT.jsonl", help="write JSON Lines here instead of standard output")
+    _add_model_options(ex)
+    ex.add_argument("--pretty", action="store_true", help="indent the JSON (terminal output only; not with -o)")
     ex.add_argument("--no-text", action="store_true", help="leave the document text out of the record")
-    ex.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse larger files (default 20 MB)")
-    ex.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (each builds its pipeline once)")
+    ex.add_argument("-j", "--jobs", type=positive, default=1, metavar="N",
+                    help="worker processes, each building its pipeline once (default 1)")
     ex.add_argument("--resume", action="store_true", help="skip inputs already in -o (same path and sha256) and append")
     ex.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                     help="progress bar on stderr (default: when stderr is a terminal)")
     ex.set_defaults(func=cmd_extract)
 
-    exp_ = sub.add_parser("export", help="records (JSONL) to CSV, XLSX or Parquet: a row per report, entities apart")
-    exp_.add_argument("records")
-    exp_.add_argument("--to", choices=("csv", "xlsx", "parquet"), required=True)
-    exp_.add_argument("-o", "--output", help="output path without extension (default: next to the records)")
-    exp_.set_defaults(func=cmd_export)
+    exp = command("export", "records (JSON Lines) to CSV, XLSX or Parquet: a row per report, entities apart",
+                  "examples:\n  gongkai export records.jsonl --to xlsx            records.xlsx (sheets: reports, entities)\n"
+                  "  gongkai export records.jsonl --to csv -o out/r     out/r.csv and out/r.entities.csv\n")
+    exp.add_argument("records", metavar="RECORDS.jsonl", help="records written by gongkai extract")
+    exp.add_argument("--to", choices=("csv", "xlsx", "parquet"), required=True, help="the output format")
+    exp.add_argument("-o", "--output", metavar="BASE", help="output path without extension (default: beside the records)")
+    exp.set_defaults(func=cmd_export)
 
-    cmp_ = sub.add_parser("compare", help="two reports' figures side by side, with the year-to-year check")
-    cmp_.add_argument("a")
-    cmp_.add_argument("b")
-    cmp_.add_argument("--rules-only", action="store_true")
-    cmp_.add_argument("--model")
-    cmp_.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES)
+    cmp_ = command("compare", "reports' figures side by side, with the year-to-year check",
+                   "examples:\n  gongkai compare hongze_2023.pdf hongze_2024.pdf     two reports (extracted now)\n"
+                   "  gongkai compare records.jsonl                       every body's consecutive years in a batch\n"
+                   "  gongkai compare a.jsonl b.jsonl                     records paired by body and year\n")
+    cmp_.add_argument("inputs", nargs="+", metavar="REPORT_OR_RECORDS",
+                      help="report files (extracted now) or records files (.jsonl from gongkai extract); records "
+                           "are paired by body and year")
+    _add_model_options(cmp_)
     cmp_.set_defaults(func=cmd_compare)
 
-    ev = sub.add_parser("evaluate", help="score extraction against gold annotations")
-    ev.add_argument("--gold", required=True, nargs="+", help="gold JSONL file(s) or folder(s)")
-    ev.add_argument("--rules-only", action="store_true")
-    ev.add_argument("--model", help="a fine-tuned model folder (default: the shipped model, if installed)")
-    ev.add_argument("--mode", choices=("hybrid", "model"), default="hybrid", help="model only, or model + rules")
-    ev.add_argument("--json", help="also write all figures as JSON here")
-    ev.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES)
+    ev = command("evaluate", "score extraction against gold annotations",
+                 "examples:\n  gongkai evaluate --gold annotations/gold/test.jsonl --rules-only\n"
+                 "  gongkai evaluate --gold annotations/gold/test.jsonl --model runs/ft --mode model --json out.json\n")
+    ev.add_argument("--gold", required=True, nargs="+", metavar="GOLD", help="gold JSONL file(s) or folder(s)")
+    _add_model_options(ev)
+    ev.add_argument("--json", metavar="OUT.json", help="also write all figures as JSON here")
     ev.set_defaults(func=cmd_evaluate)
 
-    pt = sub.add_parser("pretrain", help="masked-LM pretraining of a compact BERT (checkpoints, resumes)")
-    from gongkai.training.pretrain import add_arguments as pretrain_arguments
+    for name, help_ in (("pretrain", "masked-LM pretraining of a compact Chinese BERT (checkpoints; rerun to resume)"),
+                        ("train", "fine-tune the span and section heads (gold + synthetic + silver data)")):
+        tp = command(name, help_, f"its options: gongkai {name} --help", add_help=False)
+        tp.add_argument("script_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+        tp.set_defaults(func=cmd_training)
 
-    pretrain_arguments(pt)
-    pt.set_defaults(func=cmd_pretrain)
-
-    tr = sub.add_parser("train", help="fine-tune the span and section heads on gold + synthetic reports")
-    from gongkai.training.train import add_arguments as train_arguments
-
-    train_arguments(tr)
-    tr.set_defaults(func=cmd_train)
-
-    an = sub.add_parser("annotations", help="convert annotations to and from Label Studio")
-    an_sub = an.add_subparsers(dest="action", required=True)
-    imp = an_sub.add_parser("import-labelstudio", help="Label Studio JSON export → gongkai gold JSONL")
-    imp.add_argument("file")
-    imp.add_argument("-o", "--output", required=True)
-    exp = an_sub.add_parser("export-labelstudio", help="gongkai gold JSONL → Label Studio tasks with predictions")
-    exp.add_argument("file")
-    exp.add_argument("-o", "--output", required=True)
-    val = an_sub.add_parser("validate", help="check gold files (offsets, labels, sha256) and count them")
-    val.add_argument("paths", nargs="+")
+    an = command("annotations", "gold annotations: validate, and convert to and from Label Studio",
+                 "examples:\n  gongkai annotations validate annotations/gold\n"
+                 "  gongkai annotations export-labelstudio annotations/gold/test.jsonl -o tasks.json\n"
+                 "  gongkai annotations import-labelstudio export.json -o annotations/gold/mine.jsonl\n")
+    an_sub = an.add_subparsers(dest="action", required=True, metavar="ACTION")
+    imp = an_sub.add_parser("import-labelstudio", help="a Label Studio JSON export → gongkai gold JSONL",
+                            allow_abbrev=False)
+    imp.add_argument("file", metavar="EXPORT.json", help="the JSON export of a Label Studio project")
+    imp.add_argument("-o", "--output", required=True, metavar="GOLD.jsonl", help="the gold file to write")
+    exp_ls = an_sub.add_parser("export-labelstudio", help="gongkai gold JSONL → Label Studio tasks with predictions",
+                               allow_abbrev=False)
+    exp_ls.add_argument("file", metavar="GOLD.jsonl", help="a gold file")
+    exp_ls.add_argument("-o", "--output", required=True, metavar="TASKS.json",
+                        help="the tasks to import (a labelling config is written beside it)")
+    val = an_sub.add_parser("validate", help="check gold files (offsets, labels, sha256) and count them",
+                            allow_abbrev=False)
+    val.add_argument("paths", nargs="+", metavar="GOLD", help="gold JSONL files or folders")
     an.set_defaults(func=cmd_annotations)
     return parser
 
@@ -224,11 +273,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gongkai: interrupted", file=sys.stderr)
         return 130
-    except ModelError as exc:
-        print(f"gongkai: --model {exc}", file=sys.stderr)
-        return 2
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        from gongkai.inference.tag.model import ModelError
+
+        if isinstance(exc, ModelError):
+            print(f"gongkai: --model {exc}", file=sys.stderr)
+            return 2
+        raise
 
 
 if __name__ == "__main__":

@@ -1,47 +1,87 @@
-"""The whole path, top to bottom: read → normalise → split → tag sections → tag spans →
-values → record. Taggers are interchangeable components with a `tag(doc)` method, so the
-rule taggers, a model, or a hybrid of both plug into the same `Pipeline`."""
+"""The pipeline, top to bottom: one `Doc` flows through named components.
+
+    read → normalize → split → sections → spans → values → metadata → tables → metrics → checks → record
+
+`read` makes the Doc from a path, bytes or a string (`inference/read/`); every component in
+between is a callable `Doc → Doc` that annotates the Doc in place, as spaCy's components do;
+`record` assembles the output from what the Doc holds (`inference/record/assemble.py`).
+
+A component is replaced or disabled by name, so the model, the rules or their hybrid are
+just different "sections" and "spans" components:
+
+    Pipeline.rules()                                   # the rule taggers
+    Pipeline.default()                                 # the shipped model with the rules (hybrid)
+    Pipeline.rules(disable=["tables"])                 # prose figures only
+    pipeline.replace("spans", ModelSpanTagger(model))  # any component with a name and __call__
+"""
 from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Protocol
+from typing import Callable, Iterable, Iterator, Protocol
 
-from .document import Doc, Record
-from .normalize import normalize
-from .read import DEFAULT_MAX_BYTES, ReadError, read_bytes, read_path, read_string
-from .record import build_record
-from .rules.sections import RuleSectionTagger
-from .rules.spans import RuleSpanTagger
-from .split import split
-from .values import fill_values
+from gongkai.doc import Doc, Record
+from gongkai.inference.figures.checks import Checks
+from gongkai.inference.figures.metrics import Metrics
+from gongkai.inference.figures.tables import Tables
+from gongkai.inference.figures.values import Values
+from gongkai.inference.read import DEFAULT_MAX_BYTES, ReadError, read_bytes, read_path, read_string
+from gongkai.inference.record.assemble import to_record
+from gongkai.inference.record.metadata import Metadata
+from gongkai.inference.tag.rules.sections import RuleSectionTagger
+from gongkai.inference.tag.rules.spans import RuleSpanTagger
+from gongkai.inference.text.normalize import Normalize
+from gongkai.inference.text.split import Split
+
+# The slots of the pipeline, in order; "read" and "record" are its two ends.
+COMPONENTS = ("normalize", "split", "sections", "spans", "values", "metadata", "tables", "metrics", "checks")
+STAGES = ("read", *COMPONENTS, "record")
 
 
-class Tagger(Protocol):
+class Component(Protocol):
     name: str
 
-    def tag(self, doc: Doc) -> None: ...
+    def __call__(self, doc: Doc) -> Doc: ...
+
+
+def rule_components() -> dict[str, Component]:
+    """Every slot filled with its rule-based component."""
+    return {"normalize": Normalize(), "split": Split(), "sections": RuleSectionTagger(), "spans": RuleSpanTagger(),
+            "values": Values(), "metadata": Metadata(), "tables": Tables(), "metrics": Metrics(), "checks": Checks()}
 
 
 @dataclass
 class Pipeline:
-    section_tagger: Tagger = field(default_factory=RuleSectionTagger)
-    span_tagger: Tagger = field(default_factory=RuleSpanTagger)
+    components: dict[str, Component] = field(default_factory=rule_components)
+    disable: Iterable[str] = ()
     max_bytes: int = DEFAULT_MAX_BYTES
     notice: str | None = None  # a warning every record of this pipeline carries
+    model: object | None = None  # the ModelTagger the model components share, if any
+
+    def __post_init__(self) -> None:
+        self.disable = set(self.disable)
+        unknown = (set(self.components) | self.disable) - set(COMPONENTS)
+        if unknown:
+            raise ValueError(f"unknown pipeline component(s) {sorted(unknown)}; the slots are {', '.join(COMPONENTS)}")
+        missing = set(COMPONENTS) - set(self.components) - self.disable
+        if missing:
+            raise ValueError(f"no component for {sorted(missing)} (fill the slot or disable it)")
+
+    # --- building ------------------------------------------------------------------------
 
     @classmethod
     def rules(cls, **kwargs) -> "Pipeline":
-        return cls(RuleSectionTagger(), RuleSpanTagger(), **kwargs)
+        return cls(rule_components(), **kwargs)
 
     @classmethod
     def default(cls, model: str | Path | None = None, rules_only: bool = False, mode: str = "hybrid",
-                **kwargs) -> "Pipeline":
+                trust: float = 0.85, min_confidence: float = 0.99, **kwargs) -> "Pipeline":
         """The hybrid of a model (the given folder, else the shipped one) and the rules; the
-        rules alone, with a warning on every record, when no model is there."""
-        from .model_tagger import (HybridSectionTagger, HybridSpanTagger, ModelSectionTagger, ModelSpanTagger,
-                                   ModelTagger, find_model)
+        rules alone, with a warning on every record, when no model is there. `trust` is the
+        rule confidence below which the model is asked about a paragraph's section;
+        `min_confidence` the model confidence an added AGENCY span needs."""
+        from gongkai.inference.tag.model import find_model
 
         path = None if rules_only else find_model(model)
         if path is None:
@@ -49,20 +89,43 @@ class Pipeline:
             if not rules_only:
                 pipeline.notice = "no model found (gongkai/model/shipped or --model): rules only"
             return pipeline
+        from gongkai.inference.tag.hybrid import HybridSectionTagger, HybridSpanTagger
+        from gongkai.inference.tag.model import ModelSectionTagger, ModelSpanTagger, ModelTagger
+
         tagger = ModelTagger(path)
+        components = rule_components()
         if mode == "model":
-            return cls(ModelSectionTagger(tagger), ModelSpanTagger(tagger), **kwargs)
-        return cls(HybridSectionTagger(tagger), HybridSpanTagger(tagger), **kwargs)
+            components.update(sections=ModelSectionTagger(tagger), spans=ModelSpanTagger(tagger))
+        elif mode == "hybrid":
+            components.update(sections=HybridSectionTagger(tagger, trust=trust),
+                              spans=HybridSpanTagger(tagger, min_confidence=min_confidence))
+        else:
+            raise ValueError(f"unknown mode {mode!r} (hybrid or model)")
+        return cls(components, model=tagger, **kwargs)
+
+    @property
+    def names(self) -> list[str]:
+        """The stages this pipeline runs, in order (read and record included)."""
+        return ["read", *(n for n in COMPONENTS if n not in self.disable), "record"]
+
+    def get(self, name: str) -> Component:
+        return self.components[name]
+
+    def replace(self, name: str, component: Component) -> "Pipeline":
+        if name not in COMPONENTS:
+            raise ValueError(f"unknown pipeline component {name!r}; the slots are {', '.join(COMPONENTS)}")
+        self.components[name] = component
+        return self
+
+    # --- running -------------------------------------------------------------------------
 
     def process(self, doc: Doc) -> Record:
-        doc.view = normalize(doc.text)
-        doc.paragraphs = split(doc)
-        self.section_tagger.tag(doc)
-        self.span_tagger.tag(doc)
-        fill_values(doc)
         if self.notice:
             doc.warnings.append(self.notice)
-        return build_record(doc)
+        for name in COMPONENTS:
+            if name not in self.disable:
+                doc = self.components[name](doc)
+        return to_record(doc)
 
     def extract_path(self, path: str | Path) -> Record:
         return self._safely(str(path), lambda: read_path(path, self.max_bytes))
@@ -82,7 +145,7 @@ class Pipeline:
             return self.extract_path(path_or_text)
         return self.extract_text(path_or_text)
 
-    def _safely(self, source: str, read) -> Record:
+    def _safely(self, source: str, read: Callable[[], Doc]) -> Record:
         """One input's failure becomes that record's `error`, never the batch's end."""
         try:
             doc = read()
@@ -91,9 +154,9 @@ class Pipeline:
         try:
             return self.process(doc)
         except Exception as exc:  # a bug must not lose the other inputs of a batch
-            record = Record(source=source, text=doc.text, error=f"internal error ({type(exc).__name__}: {exc})")
-            print(f"gongkai: {source}: internal error ({type(exc).__name__}: {exc})", file=sys.stderr)
-            return record
+            message = f"internal error ({type(exc).__name__}: {exc})"
+            print(f"gongkai: {source}: {message}", file=sys.stderr)
+            return Record(source=source, text=doc.text, error=message)
 
 
 def _looks_like_path(s: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gongkai.inference.headings import split_marker
+from gongkai.markers import split_marker
 
 # The encoder is pretrained on 128-token sequences, so positions beyond 128 are untrained:
 # 256-token windows measured 0.760 strict micro F1 (model alone, test split) against 0.792

@@ -12,7 +12,7 @@ import torch
 from torch import nn
 from transformers import BertModel, BertPreTrainedModel
 
-from gongkai.inference.document import SECTION_LABELS, SPAN_LABELS
+from gongkai.labels import SECTION_LABELS, SPAN_LABELS
 
 SPAN_TAGS = ["O"] + [f"{p}-{label}" for label in SPAN_LABELS for p in ("B", "I")]
 

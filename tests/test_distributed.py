@@ -12,7 +12,7 @@ ray = pytest.importorskip("ray", reason="the optional extra gongkai[ray] is not 
 
 @pytest.mark.slow
 def test_ray_matches_gongkai_extract(tmp_path):
-    from gongkai.inference.distributed import extract_with_ray, read_output
+    from gongkai.inference.apps.distributed import extract_with_ray, read_output
 
     folder = tmp_path / "in"
     folder.mkdir()

@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from gongkai.inference.document import Entity, Metric, Paragraph, Record
-from gongkai.training.annotations import AnnotationError, document_text, load_gold
-from gongkai.training.evaluate import evaluate, format_report
-from gongkai.training.labelstudio import from_tasks, to_tasks
+from gongkai.doc import Entity, Metric, Paragraph, Record
+from gongkai.training.data.annotations import AnnotationError, document_text, load_gold
+from gongkai.training.evaluation.evaluate import evaluate, format_report
+from gongkai.training.data.labelstudio import from_tasks, to_tasks
 
 from conftest import REPO
 
@@ -61,7 +61,7 @@ class GoldPipeline:
 def golds():
     """Test-split documents whose files are here (the seeds always are; corpus files when
     ../shared is beside the checkout)."""
-    from gongkai.training.annotations import resolve
+    from gongkai.training.data.annotations import resolve
 
     return [g for g in load_gold(GOLD / "test.jsonl") if resolve(g.path).exists()]
 

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from gongkai.inference.metric_keys import METRIC_KEYS
+from gongkai.metric_keys import METRIC_KEYS
 from conftest import seed
 
 
@@ -21,7 +21,7 @@ def records(tmp_path_factory):
 def test_xlsx_has_a_row_per_report_and_a_column_per_metric(records):
     import openpyxl
 
-    from gongkai.inference.export import export
+    from gongkai.inference.apps.export import export
 
     (path,) = export(records, "xlsx")
     wb = openpyxl.load_workbook(path, read_only=True)
@@ -40,7 +40,7 @@ def test_xlsx_has_a_row_per_report_and_a_column_per_metric(records):
 def test_csv_and_parquet(records):
     import pandas as pd
 
-    from gongkai.inference.export import export
+    from gongkai.inference.apps.export import export
 
     csv, csv_entities = export(records, "csv")
     frame = pd.read_csv(csv, encoding="utf-8-sig")

@@ -1,7 +1,7 @@
 """Model groundwork: the per-character tokenizer and the synthetic report generator."""
 import pytest
 
-from gongkai.training.synthetic import generate
+from gongkai.training.data.synthetic import generate
 
 
 def test_tokenizer_is_per_character_with_offsets(tmp_path):
@@ -37,8 +37,8 @@ def test_silver_prose_and_cluener_take_rule_spans_and_no_sections(tmp_path):
     import gzip
     import json
 
-    from gongkai.training.silver import cluener_docs, prose_docs
-    from gongkai.training.train import doc_examples
+    from gongkai.training.data.silver import cluener_docs, prose_docs
+    from gongkai.training.fit.train import doc_examples
     from gongkai.model.tokenizer import build_and_save
     from transformers import AutoTokenizer
 
@@ -69,7 +69,7 @@ def test_silver_prose_and_cluener_take_rule_spans_and_no_sections(tmp_path):
 def test_pretrain_tiny_runs_and_resumes(tmp_path):
     import argparse
 
-    from gongkai.training.pretrain import add_arguments, main
+    from gongkai.training.fit.pretrain import add_arguments, main
 
     parser = argparse.ArgumentParser()
     add_arguments(parser)
@@ -82,8 +82,8 @@ def test_pretrain_tiny_runs_and_resumes(tmp_path):
     assert main(args) == 0  # resumes from checkpoint-6
     assert (tmp_path / "pt" / "checkpoint-8").exists()
     # fine-tuning starts from the pretrained encoder (any BERT folder works the same way)
-    from gongkai.training.synthetic import generate
-    from gongkai.training.train import train
+    from gongkai.training.data.synthetic import generate
+    from gongkai.training.fit.train import train
 
     info = train(str(tmp_path / "pt" / "final"), "tiny", [(d, d.text) for d in generate(2, seed=1)], tmp_path / "ft",
                  epochs=1, batch_size=8)
@@ -95,8 +95,8 @@ def test_training_tiny_loss_falls_and_the_folder_reloads_and_tags(tmp_path):
     import json
 
     from gongkai.inference import Pipeline
-    from gongkai.training.synthetic import generate
-    from gongkai.training.train import train
+    from gongkai.training.data.synthetic import generate
+    from gongkai.training.fit.train import train
 
     from conftest import seed
 
@@ -119,8 +119,8 @@ def test_training_tiny_loss_falls_and_the_folder_reloads_and_tags(tmp_path):
     hybrid = {(e.start, e.end, e.label) for e in Pipeline.default(model=out).extract_path(seed(4)).entities}
     assert rules <= hybrid
     # shipping halves the file (float16) and the copy still loads and tags
-    from gongkai.training.card import write_card
-    from gongkai.training.ship import ship
+    from gongkai.training.release.card import write_card
+    from gongkai.training.release.ship import ship
 
     shipped = tmp_path / "shipped"
     ship(out, shipped)
@@ -138,7 +138,7 @@ def test_no_model_means_rules_with_a_warning(tmp_path):
     from conftest import seed
 
     record = Pipeline.default(model=None).extract_path(seed(4))
-    from gongkai.inference.model_tagger import find_model
+    from gongkai.inference.tag.model import find_model
 
     if find_model() is None:
         assert any("rules only" in w for w in record.warnings)

@@ -1,5 +1,5 @@
 """Normaliser: script detection, phrase-level tw2sp with an offset map, width folding."""
-from gongkai.inference.normalize import detect_script, normalize
+from gongkai.inference.text.normalize import detect_script, normalize
 
 
 def test_detects_scripts():

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongkai.inference import Pipeline
-from gongkai.inference.normalize import normalize
+from gongkai.inference.text.normalize import normalize
 from gongkai.inference.read import ReadError, read_bytes
 
 from conftest import seed

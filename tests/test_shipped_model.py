@@ -6,7 +6,7 @@ import os
 import pytest
 
 from gongkai.inference import Pipeline
-from gongkai.inference.model_tagger import SHIPPED, find_model
+from gongkai.inference.tag.model import SHIPPED, find_model
 
 from conftest import seed
 

@@ -1,8 +1,8 @@
 """Rule span tagger and value parsing, on the examples of LABELS.md."""
 import pytest
 
-from gongkai.inference.rules.spans import RuleSpanTagger
-from gongkai.inference.values import count_value, date_value, money_value, percent_value
+from gongkai.inference.tag.rules.spans import RuleSpanTagger
+from gongkai.inference.figures.values import count_value, date_value, money_value, percent_value
 
 TAGGER = RuleSpanTagger()
 

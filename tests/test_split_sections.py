@@ -1,15 +1,15 @@
 """Splitter and rule section tagger."""
 from gongkai.inference.read import read_string
-from gongkai.inference.normalize import normalize
-from gongkai.inference.split import split
-from gongkai.inference.rules.sections import RuleSectionTagger
+from gongkai.inference.text.normalize import normalize
+from gongkai.inference.text.split import split
+from gongkai.inference.tag.rules.sections import RuleSectionTagger
 
 
 def tagged(text):
     doc = read_string(text)
     doc.view = normalize(doc.text)
     doc.paragraphs = split(doc)
-    RuleSectionTagger().tag(doc)
+    RuleSectionTagger()(doc)
     return doc, [(doc.paragraph_text(p), p.section) for p in doc.paragraphs]
 
 

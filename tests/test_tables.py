@@ -144,7 +144,8 @@ def test_huaian_2024_pdf():
 
 
 def test_year_to_year_continuity():
-    from gongkai.inference.compare import Figures, continuity_checks, side_by_side
+    from gongkai.inference.apps.compare import side_by_side
+    from gongkai.inference.figures.years import Figures, continuity_checks
 
     base = HEAD + "\n".join(rows("\t"))
     r2024 = Pipeline.rules().extract_text(base, "a")
@@ -163,7 +164,7 @@ def test_year_to_year_continuity():
 
 @needs_corpus()
 def test_hongze_2023_to_2024_continuity():
-    from gongkai.inference.compare import continuity_checks
+    from gongkai.inference.figures.years import continuity_checks
 
     pipeline = Pipeline.rules()
     records = [pipeline.extract_path(CORPUS / "reports" / f"hongze_{y}.pdf") for y in (2023, 2024)]

@@ -1,0 +1,1 @@
+"""Applications built on the pipeline: batch runs, comparison, export, the viewer."""

@@ -1,0 +1,116 @@
+"""Metric keys (RECORD.md) stated in prose: 新收到…申请236件, 上年结转7件, 信息处理费400元 …
+
+Each key has patterns tried in document order over the sections where the fact is
+written; the first hit wins. A stated zero (未收到, 无…行政复议, 未收取) is a value of 0.
+Table figures come from the table parser and take precedence over prose.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gongkai.doc import Doc, Metric
+from gongkai.inference.figures.values import parse_number
+
+N = r"(?P<n>\d+(?:,\d{3})*|[零〇一二两三四五六七八九十百千]+)"
+_SP = r"\s*"
+_REQ = r"(?:政府信息公开申请|依申请公开(?:政府信息)?(?:申请)?|信息公开申请|公开申请|申请)"
+_NOT_TABLE = re.compile(r"\t|\|")
+
+REQUEST_SECTIONS = ("overview", "requests", "preamble")
+REVIEW_SECTIONS = ("overview", "requests", "review_litigation", "preamble")
+FEE_SECTIONS = ("overview", "requests", "fees", "other", "problems")
+
+
+@dataclass(frozen=True)
+class MetricPattern:
+    key: str
+    pattern: re.Pattern
+    sections: tuple[str, ...]
+    zero: bool = False  # the pattern states a zero rather than capturing a number
+    fallback: bool = False  # used only when no other pattern of the key matched anywhere
+    needs: tuple[str, ...] = ()  # a paragraph without any of these words cannot match (speed)
+
+
+_NEEDS = {"requests": ("申请", "办结", "结转", "公开", "处理"), "review": ("复议",), "litigation": ("诉讼",),
+          "fees": ("费",), "proactive": ("信息",)}
+
+
+def _p(key: str, regex: str, sections: tuple[str, ...], zero: bool = False, fallback: bool = False) -> MetricPattern:
+    return MetricPattern(key, re.compile(regex), sections, zero, fallback, _NEEDS[key.split(".")[0]])
+
+
+PATTERNS: list[MetricPattern] = [
+    _p("requests.received", rf"(?:新收到|新收|共收到|收到|接收到?)(?:了)?(?:各类|群众|公众|公民、法人(?:或|和)其他组织)?(?:提出)?(?:的)?{_REQ}(?:政府信息)?(?:数|数量|件数)?(?:为|共|共计|合计)?{_SP}{N}{_SP}件", REQUEST_SECTIONS),
+    _p("requests.received", r"(?:未|没有)(?:收到|接到|受理)(?:过)?(?:任何)?(?:群众|公众|公民、法人(?:或|和)其他组织)?(?:的|提出的)?(?:依申请公开|政府信息公开申请|信息公开申请|申请公开)", REQUEST_SECTIONS, zero=True),
+    # 受理 often counts new and carried-over requests together: only when nothing better is said.
+    _p("requests.received", rf"(?:共|新)?受理(?:了)?(?:各类)?(?:群众|公众)?(?:的)?{_REQ}(?:政府信息)?(?:共|共计|合计)?{_SP}{N}{_SP}件", REQUEST_SECTIONS, fallback=True),
+    _p("requests.carried_over", rf"上(?:一)?年(?:度)?结转(?:的)?(?:政府信息公开|依申请公开)?(?:申请)?(?:数|数量)?(?:为)?{_SP}{N}{_SP}件", REQUEST_SECTIONS),
+    _p("requests.carried_forward", rf"(?:结转|转)(?:至)?下(?:一)?年度?(?:继续)?(?:办理)?(?:答复)?(?:的)?(?:申请)?(?:有|为)?{_SP}{N}{_SP}件", REQUEST_SECTIONS),
+    _p("requests.completed", rf"(?:已|共|全部)?办结(?:申请)?(?:的)?(?:申请)?(?:为)?{_SP}{N}{_SP}件", ("requests",)),
+    _p("requests.granted", rf"(?:予以公开|同意公开)(?:答复)?(?:的)?(?:有)?{_SP}{N}{_SP}件", ("requests", "overview")),
+    _p("requests.partially_granted", rf"部分公开(?:答复)?(?:的)?(?:有)?{_SP}{N}{_SP}件", ("requests", "overview")),
+    _p("requests.denied", rf"不予公开(?:答复)?(?:的)?(?:有)?{_SP}{N}{_SP}件", ("requests", "overview")),
+    _p("requests.unable_to_provide", rf"无法提供(?:的)?(?:有)?{_SP}{N}{_SP}件", ("requests", "overview")),
+    _p("requests.not_processed", rf"不予处理(?:的)?(?:有)?{_SP}{N}{_SP}件", ("requests", "overview")),
+    _p("requests.other_handling", rf"其他处理(?:的)?(?:有)?{_SP}{N}{_SP}件", ("requests", "overview")),
+    _p("review.total", rf"(?:被申请|申请|提起|发生|收到)?行政复议(?:申请|案件)?(?:共|数)?(?:为|有)?{_SP}{N}{_SP}(?:件|起)", REVIEW_SECTIONS),
+    _p("review.total", rf"{N}{_SP}(?:件|起)(?:涉及|因)?(?:政府信息公开(?:工作)?(?:的)?)?行政复议", REVIEW_SECTIONS),
+    _p("review.total", r"(?:无|未发生|没有|未收到|未有)(?:因)?(?:政府信息公开(?:工作|申请)?)?(?:而)?(?:引起|引发|被申请|提起|的)?(?:的)?行政复议", REVIEW_SECTIONS, zero=True),
+    _p("litigation.total", rf"(?:被提起|提起|发生|收到)?行政诉讼(?:案件)?(?:共|数)?(?:为|有)?{_SP}{N}{_SP}(?:件|起)", REVIEW_SECTIONS),
+    _p("litigation.total", r"(?:无|未发生|没有|未有)[^。；;，,]{0,24}行政诉讼", REVIEW_SECTIONS, zero=True),
+    _p("fees.information_processing_yuan", rf"信息处理费(?:共|合计|为)?{_SP}(?P<n>\d+(?:\.\d+)?){_SP}元", FEE_SECTIONS),
+    _p("fees.information_processing_yuan", r"(?:未|没有|无|不)(?:收取|产生|发生|涉及)[^。；;]{0,20}(?:信息处理费|收费|费用|信息费)|信息处理费[^。；;]{0,12}(?:为零|为0|0元|均未|未收取)|无收取信息费", FEE_SECTIONS, zero=True),
+    _p("proactive.published_items", rf"主动公开(?:各类)?(?:政府|政务)?信息(?:数|总数)?(?:共|共计)?(?:为)?{_SP}{N}{_SP}(?:条|件)", ("overview", "proactive", "preamble")),
+    _p("proactive.published_items", rf"(?:公开|公布|发布)(?:各类)?(?:政府|政务)信息(?:共|共计)?{_SP}{N}{_SP}(?:条|件)", ("overview", "proactive")),
+    _p("proactive.published_items", rf"(?:其他应)?主动公开(?:各类)?(?:政府|政务)?信息(?:数|总数)?{_SP}{N}{_SP}(?:条|件)", ("overview", "proactive"), fallback=True),
+]
+
+
+def text_metrics(doc: Doc) -> dict[str, Metric]:
+    """For each key, the earliest statement in document order; fallbacks only if needed."""
+    best: dict[str, tuple[tuple, Metric]] = {}
+    for p in doc.paragraphs:
+        if p.section in (None, "boilerplate"):
+            continue
+        vs, ve = doc.view.to_view(p.start, p.end)
+        raw = doc.view.text[vs:ve]
+        if _NOT_TABLE.search(raw):
+            continue
+        # Wrapped lines (PDF text) break phrases: match on the text without line breaks.
+        if "\n" in raw:
+            keep = [i for i, c in enumerate(raw) if c not in "\r\n"]
+            text = "".join(raw[i] for i in keep)
+        else:
+            keep, text = range(len(raw)), raw
+        for mp in PATTERNS:
+            if p.section not in mp.sections or not any(k in text for k in mp.needs):
+                continue
+            for m in mp.pattern.finditer(text):
+                rank = (mp.fallback, p.index, m.start())
+                if mp.key in best and best[mp.key][0] <= rank:
+                    break
+                metric = _metric(doc, mp, m, vs, text, keep)
+                if metric is not None:
+                    best[mp.key] = (rank, metric)
+                    break
+    return {key: metric for key, (_, metric) in best.items()}
+
+
+def _metric(doc: Doc, mp: MetricPattern, m: re.Match, vs: int, text: str, keep: list[int]) -> Metric | None:
+    if mp.zero:
+        value, gs, ge = 0, m.start(), m.end()
+    else:
+        value = parse_number(m.group("n"))
+        if value is None:
+            return None
+        gs, ge = m.start("n"), m.end("n")
+    start, end = doc.view.to_original(vs + keep[gs], vs + keep[ge - 1] + 1)
+    return Metric(value=value, start=start, end=end, evidence=_sentence(text, m.start(), m.end()))
+
+
+def _sentence(text: str, s: int, e: int) -> str:
+    a = max((text.rfind(c, 0, s) for c in "。；;"), default=-1) + 1
+    ends = [i for i in (text.find(c, e) for c in "。；;") if i >= 0]
+    b = min(ends) + 1 if ends else len(text)
+    return text[a:b].strip()[:200]

@@ -1,0 +1,21 @@
+"""What every reader returns, and the one error they raise."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class ReadError(Exception):
+    """An input that cannot be turned into text; the message is shown to the user."""
+
+    def __init__(self, message: str, sha256: str | None = None):
+        super().__init__(message)
+        self.sha256 = sha256  # of the bytes, when they could be read (batches resume by it)
+
+
+@dataclass
+class RawText:
+    """What a kind-specific reader returns: the text plus what it learned on the way."""
+
+    text: str
+    meta: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)

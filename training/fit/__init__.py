@@ -1,0 +1,1 @@
+"""Fitting: masked-LM pretraining and fine-tuning of the tagger."""
