@@ -152,12 +152,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return evaluate_main(args)
 
 
-def cmd_training(args: argparse.Namespace) -> int:
-    """`gongkai train …` / `gongkai pretrain …`: the training script parses its own arguments."""
+TRAINING_COMMANDS = ("pretrain", "train")
+
+
+def run_training(command: str, argv: list[str]) -> int:
+    """`gongkai train …` / `gongkai pretrain …`: the training script parses its own arguments
+    (so the training code, and torch, load only for these commands)."""
     import importlib
 
-    module = importlib.import_module(f"gongkai.training.fit.{args.command}")
-    return module.main(args.script_args)
+    return importlib.import_module(f"gongkai.training.fit.{command}").main(argv)
 
 
 def cmd_annotations(args: argparse.Namespace) -> int:
@@ -241,9 +244,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     for name, help_ in (("pretrain", "masked-LM pretraining of a compact Chinese BERT (checkpoints; rerun to resume)"),
                         ("train", "fine-tune the span and section heads (gold + synthetic + silver data)")):
-        tp = command(name, help_, f"its options: gongkai {name} --help", add_help=False)
-        tp.add_argument("script_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-        tp.set_defaults(func=cmd_training)
+        command(name, help_, f"its options: gongkai {name} --help")  # listed here; run_training parses it
 
     an = command("annotations", "gold annotations: validate, and convert to and from Label Studio",
                  "examples:\n  gongkai annotations validate annotations/gold\n"
@@ -267,8 +268,11 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
+        if argv and argv[0] in TRAINING_COMMANDS:
+            return run_training(argv[0], argv[1:])
+        args = make_parser().parse_args(argv)
         return args.func(args)
     except KeyboardInterrupt:
         print("gongkai: interrupted", file=sys.stderr)
