@@ -73,9 +73,10 @@ def iter_inputs(paths: list[str]) -> Iterator[str]:
 
 def build_pipeline(args: argparse.Namespace):
     from gongkai.inference.pipeline import Pipeline
+    from gongkai.inference.read.limits import Limits
 
     return Pipeline.default(model=getattr(args, "model", None), rules_only=getattr(args, "rules_only", False),
-                            mode=getattr(args, "mode", "hybrid"), max_bytes=args.max_bytes)
+                            mode=getattr(args, "mode", "hybrid"), limits=Limits(max_bytes=args.max_bytes))
 
 
 # --- commands ---------------------------------------------------------------------------------

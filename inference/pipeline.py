@@ -26,7 +26,7 @@ from gongkai.inference.figures.checks import Checks
 from gongkai.inference.figures.metrics import Metrics
 from gongkai.inference.figures.tables import Tables
 from gongkai.inference.figures.values import Values
-from gongkai.inference.read import DEFAULT_MAX_BYTES, ReadError, read_bytes, read_path, read_string
+from gongkai.inference.read import Limits, ReadError, read_bytes, read_path, read_string
 from gongkai.inference.record.assemble import to_record
 from gongkai.inference.record.metadata import Metadata
 from gongkai.inference.tag.rules.sections import RuleSectionTagger
@@ -55,7 +55,7 @@ def rule_components() -> dict[str, Component]:
 class Pipeline:
     components: dict[str, Component] = field(default_factory=rule_components)
     disable: Iterable[str] = ()
-    max_bytes: int = DEFAULT_MAX_BYTES
+    limits: Limits = field(default_factory=Limits)  # what one input may cost (inference/read/limits.py)
     notice: str | None = None  # a warning every record of this pipeline carries
     model: object | None = None  # the ModelTagger the model components share, if any
 
@@ -128,13 +128,13 @@ class Pipeline:
         return to_record(doc)
 
     def extract_path(self, path: str | Path) -> Record:
-        return self._safely(str(path), lambda: read_path(path, self.max_bytes))
+        return self._safely(str(path), lambda: read_path(path, self.limits))
 
     def extract_text(self, text: str, source: str = "<text>") -> Record:
-        return self._safely(source, lambda: read_string(text, source))
+        return self._safely(source, lambda: read_string(text, source, self.limits))
 
     def extract_bytes(self, data: bytes, source: str = "<stdin>") -> Record:
-        return self._safely(source, lambda: read_bytes(data, source))
+        return self._safely(source, lambda: read_bytes(data, source, limits=self.limits))
 
     def extract_many(self, paths: Iterable[str | Path]) -> Iterator[Record]:
         for path in paths:

@@ -1,7 +1,7 @@
 """Reader: encodings detected from bytes, HTML block structure, crawler header, bad input."""
 import pytest
 
-from gongkai.inference.read import ReadError, read_bytes, read_path
+from gongkai.inference.read import Limits, ReadError, read_bytes, read_path
 
 TEXT = "南岗区营商环境建设监督局2023年政府信息公开工作年度报告\n一、总体情况\n本年度未收到群众依申请公开件。\n" * 3
 TRAD = "渭南高新區2021年政府信息公開工作年度報告\n一、總體情況\n通過入口網站主動公開信息4966條。\n" * 3
@@ -68,6 +68,6 @@ def test_missing_file_and_size_limit(tmp_path):
     big = tmp_path / "big.txt"
     big.write_bytes(b"a" * 2000)
     with pytest.raises(ReadError, match="too large"):
-        read_path(big, max_bytes=1000)
+        read_path(big, Limits(max_bytes=1000))
     with pytest.raises(ReadError, match="directory"):
         read_path(tmp_path)

@@ -20,7 +20,7 @@ from typing import Iterator, Sequence
 
 from gongkai.inference.pipeline import Pipeline
 from gongkai.io import record_line
-from gongkai.inference.read import DEFAULT_MAX_BYTES
+from gongkai.inference.read import DEFAULT_MAX_BYTES, Limits
 
 
 class ExtractBatch:
@@ -28,18 +28,14 @@ class ExtractBatch:
 
     def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, no_text: bool = False, model: str | None = None,
                  rules_only: bool = False):
-        self.pipeline = Pipeline.default(model=model, rules_only=rules_only, max_bytes=max_bytes)
+        self.pipeline = Pipeline.default(model=model, rules_only=rules_only, limits=Limits(max_bytes=max_bytes))
         self.no_text = no_text
 
     def __call__(self, batch: dict) -> dict:
         paths, lines = [], []
         for data, path in zip(batch["bytes"], batch["path"]):
             path = str(path)
-            if len(data) > self.pipeline.max_bytes:
-                record = self.pipeline.extract_bytes(b"", source=path)
-                record.error = f"file too large ({len(data) / 1e6:.1f} MB > {self.pipeline.max_bytes / 1e6:.0f} MB limit)"
-            else:
-                record = self.pipeline.extract_bytes(bytes(data), source=path)
+            record = self.pipeline.extract_bytes(bytes(data), source=path)  # the limits apply there
             paths.append(path)
             lines.append(record_line(record, no_text=self.no_text))
         return {"path": paths, "record": lines}

@@ -17,11 +17,14 @@ from gongkai.doc import Doc
 from gongkai.inference.read.crawler import parse_crawler_header
 from gongkai.inference.read.decode import decode_bytes
 from gongkai.inference.read.errors import RawText, ReadError
+from gongkai.inference.read.limits import Limits, too_large
 
-__all__ = ["DEFAULT_MAX_BYTES", "REPORT_SUFFIXES", "RawText", "ReadError", "read_bytes", "read_path", "read_string",
-           "sniff_kind"]
+Reader = Callable[[bytes, Limits], RawText]
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+__all__ = ["DEFAULT_MAX_BYTES", "REPORT_SUFFIXES", "Limits", "RawText", "ReadError", "read_bytes", "read_path",
+           "read_string", "sniff_kind"]
+
+DEFAULT_MAX_BYTES = Limits().max_bytes
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx"}
 
 
@@ -44,25 +47,26 @@ def sniff_kind(data: bytes, name: str = "") -> str:
     return "text"
 
 
-def read_text(data: bytes) -> RawText:
+def read_text(data: bytes, limits: Limits) -> RawText:
     text, encoding = decode_bytes(data)
     return RawText(text=text, meta={"encoding": encoding})
 
 
-def read_binary(data: bytes) -> RawText:
+def read_binary(data: bytes, limits: Limits) -> RawText:
     raise ReadError("binary file (not text, HTML, PDF or DOCX)")
 
 
-def _lazy(module: str) -> Callable[[bytes], RawText]:
+def _lazy(module: str) -> Reader:
     """A reader whose module (and its libraries: lxml, pdfplumber, python-docx) loads on first use."""
-    def read(data: bytes) -> RawText:
-        return importlib.import_module(f"gongkai.inference.read.{module}").read(data)
+    def read(data: bytes, limits: Limits) -> RawText:
+        return importlib.import_module(f"gongkai.inference.read.{module}").read(data, limits)
 
     read.__name__ = f"read_{module}"
     return read
 
 
-READERS: dict[str, Callable[[bytes], RawText]] = {
+# Every reader: (bytes, limits) → RawText, raising ReadError with a one-line message.
+READERS: dict[str, Reader] = {
     "text": read_text,
     "html": _lazy("html"),
     "pdf": _lazy("pdf"),
@@ -74,21 +78,26 @@ READERS: dict[str, Callable[[bytes], RawText]] = {
 # --- entry points -----------------------------------------------------------------------
 
 
-def read_bytes(data: bytes, source: str = "<bytes>", name: str = "") -> Doc:
-    kind = sniff_kind(data, name or source)
+def read_bytes(data: bytes, source: str = "<bytes>", name: str = "", limits: Limits = Limits()) -> Doc:
+    sha256 = hashlib.sha256(data).hexdigest()
     try:
-        raw = READERS[kind](data)
+        if len(data) > limits.max_bytes:
+            raise ReadError(too_large("input", len(data), limits.max_bytes, "--max-bytes"))
+        kind = sniff_kind(data, name or source)
+        raw = READERS[kind](data, limits)
+        if len(raw.text) > limits.max_chars:
+            raise ReadError(too_large("extracted text", len(raw.text), limits.max_chars, "--max-chars", unit="characters"))
     except ReadError as exc:
-        exc.sha256 = hashlib.sha256(data).hexdigest()
+        exc.sha256 = sha256
         raise
     crawler, body_start = parse_crawler_header(raw.text)
-    meta = {"kind": kind, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), **raw.meta}
+    meta = {"kind": kind, "sha256": sha256, "bytes": len(data), **raw.meta}
     if crawler:
         meta["crawler"] = crawler
     return Doc(text=raw.text, source=source, meta=meta, warnings=list(raw.warnings), body_start=body_start)
 
 
-def read_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Doc:
+def read_path(path: str | Path, limits: Limits = Limits()) -> Doc:
     p = Path(path)
     try:
         if not p.exists():
@@ -96,23 +105,23 @@ def read_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Doc:
         if p.is_dir():
             raise ReadError("is a directory")
         size = p.stat().st_size
-        if size > max_bytes:
-            raise ReadError(
-                f"file too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.0f} MB limit; raise it with --max-bytes)"
-            )
+        if size > limits.max_bytes:
+            raise ReadError(too_large("file", size, limits.max_bytes, "--max-bytes"))
         data = p.read_bytes()
     except PermissionError:
         raise ReadError("permission denied") from None
     except OSError as exc:
         raise ReadError(f"cannot read: {exc.strerror or exc}") from None
-    return read_bytes(data, source=str(path), name=p.name)
+    return read_bytes(data, source=str(path), name=p.name, limits=limits)
 
 
-def read_string(text: str, source: str = "<text>") -> Doc:
+def read_string(text: str, source: str = "<text>", limits: Limits = Limits()) -> Doc:
     if not text.strip():
         raise ReadError("empty text")
+    if len(text) > limits.max_chars:
+        raise ReadError(too_large("text", len(text), limits.max_chars, "--max-chars", unit="characters"))
     crawler, body_start = parse_crawler_header(text)
-    meta = {"kind": "text", "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+    meta = {"kind": "text", "sha256": hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()}
     if crawler:
         meta["crawler"] = crawler
     return Doc(text=text, source=source, meta=meta, body_start=body_start)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from gongkai.inference.read.limits import Limits
 from gongkai.inference.read.errors import RawText, ReadError
 from gongkai.inference.read.pdf import clean_cell
 
@@ -40,7 +41,7 @@ def docx_to_text(data: bytes) -> tuple[str, dict, list[str]]:
     return "\n".join(lines), meta, [] if lines else ["the Word document has no text"]
 
 
-def read(data: bytes) -> RawText:
+def read(data: bytes, limits: Limits) -> RawText:
     try:
         text, meta, warnings = docx_to_text(data)
     except Exception as exc:  # a damaged zip or XML

@@ -6,6 +6,7 @@ import re
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from gongkai.inference.read.decode import decode_bytes
+from gongkai.inference.read.limits import Limits
 from gongkai.inference.read.errors import RawText
 
 _DROP = {"script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head"}
@@ -83,7 +84,7 @@ def _table_lines(table: Tag) -> list[str]:
     return lines
 
 
-def read(data: bytes) -> RawText:
+def read(data: bytes, limits: Limits) -> RawText:
     markup, encoding = decode_bytes(data)
     text, meta = html_to_text(markup)
     meta["encoding"] = encoding

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 
+from gongkai.inference.read.limits import Limits
 from gongkai.inference.read.errors import RawText, ReadError
 
 _CELL_SPACE = re.compile(r"\s*\n\s*")
@@ -56,7 +57,7 @@ def _inside(obj: dict, boxes: list[tuple]) -> bool:
     return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
 
-def read(data: bytes) -> RawText:
+def read(data: bytes, limits: Limits) -> RawText:
     try:
         text, meta, warnings = pdf_to_text(data)
     except Exception as exc:  # pdfminer raises many kinds on broken files

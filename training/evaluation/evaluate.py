@@ -343,8 +343,6 @@ def _format_fields(res: dict[str, Any], lines: list[str]) -> None:
 
 
 def main(args) -> int:
-    from gongkai.inference.pipeline import Pipeline
-
     try:
         golds = load_gold(args.gold)
     except AnnotationError as exc:
@@ -353,7 +351,9 @@ def main(args) -> int:
     if not golds:
         print("gongkai evaluate: no gold documents found", file=sys.stderr)
         return 2
-    pipeline = Pipeline.default(model=args.model, rules_only=args.rules_only, mode=args.mode, max_bytes=args.max_bytes)
+    from gongkai.inference.cli import build_pipeline
+
+    pipeline = build_pipeline(args)
     res = evaluate(golds, pipeline)
     print(format_report(res))
     if args.json:

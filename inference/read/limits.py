@@ -1,0 +1,24 @@
+"""What one input may cost: each limit is a flag of `gongkai extract` with a default, and a
+reader that hits one raises a ReadError saying which limit and how to raise it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MB = 1_000_000
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 20 * MB          # the input as given (file on disk, standard input, bytes)
+    max_chars: int = 5_000_000        # the decoded or extracted text (what the record carries)
+    max_pages: int = 500              # pages of a PDF
+    max_unpacked: int = 200 * MB      # uncompressed size of a DOCX (a zip bomb compresses 2 GB into MB)
+    max_html_nodes: int = 1_000_000   # elements of an HTML page
+    max_html_depth: int = 5_000       # nesting of an HTML page
+
+
+def too_large(what: str, size: float, limit: float, flag: str, unit: str = "MB") -> str:
+    """The one wording of every limit message, in the unit the flag's help uses."""
+    scale = MB if unit == "MB" else 1
+    return (f"{what} too large ({size / scale:,.1f} {unit} > {limit / scale:,.0f} {unit} limit; "
+            f"raise it with {flag})")
