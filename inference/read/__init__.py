@@ -94,7 +94,11 @@ def read_bytes(data: bytes, source: str = "<bytes>", name: str = "", limits: Lim
     meta = {"kind": kind, "sha256": sha256, "bytes": len(data), **raw.meta}
     if crawler:
         meta["crawler"] = crawler
-    return Doc(text=raw.text, source=source, meta=meta, warnings=list(raw.warnings), body_start=body_start)
+    body_end = None
+    if raw.body is not None:
+        body_start, body_end = max(body_start, raw.body[0]), raw.body[1]
+    return Doc(text=raw.text, source=source, meta=meta, warnings=list(raw.warnings), body_start=body_start,
+               body_end=body_end)
 
 
 def read_path(path: str | Path, limits: Limits = Limits()) -> Doc:

@@ -19,3 +19,6 @@ class RawText:
     text: str
     meta: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # The report body inside `text` when the reader can tell it from the page around it
+    # (an HTML page's main content); None: the whole text.
+    body: tuple[int, int] | None = None

@@ -135,8 +135,10 @@ class Doc:
     paragraphs: list[Paragraph] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    # Where the report body starts in `text` (a crawler header is not body).
+    # Where the report body lies in `text`: a crawler header before it, or the site chrome a
+    # reader recognised around a page's main content, is not body (labelled boilerplate).
     body_start: int = 0
+    body_end: int | None = None  # None: to the end of the text
     # About the report (the metadata component).
     title: str | None = None
     title_view: str | None = None  # the title in the view's Simplified script

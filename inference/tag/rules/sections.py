@@ -39,9 +39,10 @@ class RuleSectionTagger:
     def _tag(self, doc: Doc) -> None:
         paragraphs = doc.paragraphs
         texts = [doc.view_text(p) for p in paragraphs]
-        body = [i for i, p in enumerate(paragraphs) if p.start >= doc.body_start]
+        end = len(doc.text) if doc.body_end is None else doc.body_end
+        body = [i for i, p in enumerate(paragraphs) if doc.body_start <= p.start < end]
         for i, p in enumerate(paragraphs):
-            if p.start < doc.body_start:
+            if not doc.body_start <= p.start < end:
                 _set(p, "boilerplate", HEADING_CONFIDENCE)
         if not body:
             return
