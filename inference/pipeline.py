@@ -16,6 +16,7 @@ just different "sections" and "spans" components:
 """
 from __future__ import annotations
 
+import hashlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from gongkai.inference.figures.checks import Checks
 from gongkai.inference.figures.metrics import Metrics
 from gongkai.inference.figures.tables import Tables
 from gongkai.inference.figures.values import Values
-from gongkai.inference.read import Limits, ReadError, read_bytes, read_path, read_string
+from gongkai.inference.read import Limits, ReadError, load_path, one_line, read_bytes, read_string
 from gongkai.inference.record.assemble import to_record
 from gongkai.inference.record.metadata import Metadata
 from gongkai.inference.tag.rules.sections import RuleSectionTagger
@@ -128,13 +129,15 @@ class Pipeline:
         return to_record(doc)
 
     def extract_path(self, path: str | Path) -> Record:
-        return self._safely(str(path), lambda: read_path(path, self.limits))
+        source, name = str(path), Path(path).name
+        return self._safely(source, lambda: load_path(path, self.limits),
+                            lambda data: read_bytes(data, source=source, name=name, limits=self.limits))
 
     def extract_text(self, text: str, source: str = "<text>") -> Record:
-        return self._safely(source, lambda: read_string(text, source, self.limits))
+        return self._safely(source, lambda: text, lambda t: read_string(t, source, self.limits))
 
     def extract_bytes(self, data: bytes, source: str = "<stdin>") -> Record:
-        return self._safely(source, lambda: read_bytes(data, source, limits=self.limits))
+        return self._safely(source, lambda: data, lambda d: read_bytes(d, source, limits=self.limits))
 
     def extract_many(self, paths: Iterable[str | Path]) -> Iterator[Record]:
         for path in paths:
@@ -145,18 +148,65 @@ class Pipeline:
             return self.extract_path(path_or_text)
         return self.extract_text(path_or_text)
 
-    def _safely(self, source: str, read: Callable[[], Doc]) -> Record:
-        """One input's failure becomes that record's `error`, never the batch's end."""
+    def _safely(self, source: str, load: Callable[[], bytes | str], read: Callable[[bytes | str], Doc]) -> Record:
+        """One input's failure becomes that record's `error`, never the batch's end.
+
+        The guard is the whole of one input's life (loading, reading, every component,
+        assembling), not a list of expected exceptions: a `ReadError` is a bad input and
+        keeps its message; any other exception is a bug or a library failing and is named
+        by class and place; memory is its own message. Whatever could be known (the
+        sha256 of the bytes, the text) stays in the error record, so `--resume` matches it.
+        """
+        data: bytes | str | None = None
+        doc: Doc | None = None
         try:
-            doc = read()
-        except ReadError as exc:
-            return Record(source=source, error=str(exc), meta={"sha256": exc.sha256} if exc.sha256 else {})
-        try:
+            data = load()
+            doc = read(data)
             return self.process(doc)
+        except ReadError as exc:
+            return failure_record(source, str(exc), "read", exc.sha256 or _sha256(data))
+        except MemoryError:
+            doc = None  # let the text go before building the record
+            message = ("out of memory (the worker's memory limit or the machine's; raise it with --max-memory, "
+                       "or lower --max-chars)")
+            return failure_record(source, message, "memory", _sha256(data))
         except Exception as exc:  # a bug must not lose the other inputs of a batch
-            message = f"internal error ({type(exc).__name__}: {exc})"
+            message = f"internal error ({type(exc).__name__}: {one_line(exc)}{_where(exc)})"
             print(f"gongkai: {source}: {message}", file=sys.stderr)
-            return Record(source=source, text=doc.text, error=message)
+            return failure_record(source, message, "internal", _sha256(data), text=doc.text if doc else "")
+
+
+def failure_record(source: str, message: str, kind: str, sha256: str | None = None, text: str = "") -> Record:
+    """The record of an input that gave no result: `error` is the one-line message, and
+    `meta` says the kind of failure (read, limit, memory, internal, timeout, crash) and the
+    sha256 of the input's bytes when they could be read."""
+    if kind == "read" and "too large" in message:
+        kind = "limit"
+    meta = {"error_kind": kind}
+    if sha256:
+        meta["sha256"] = sha256
+    return Record(source=source, text=text, error=message, meta=meta)
+
+
+def _sha256(data: bytes | str | None) -> str | None:
+    if data is None:
+        return None
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()
+
+
+def _where(exc: BaseException) -> str:
+    """ ' at figures/runs.py:123': the innermost frame in gongkai's own code, for the bug report."""
+    tb, where = exc.__traceback__, ""
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename.replace("\\", "/")
+        for root in ("/inference/", "/model/core/", "/model/"):
+            if root in filename:
+                where = f" at {filename.rsplit(root, 1)[1]}:{tb.tb_lineno}"
+                break
+        tb = tb.tb_next
+    return where
 
 
 def _looks_like_path(s: str) -> bool:

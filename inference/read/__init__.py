@@ -21,8 +21,8 @@ from gongkai.inference.read.limits import Limits, too_large
 
 Reader = Callable[[bytes, Limits], RawText]
 
-__all__ = ["DEFAULT_MAX_BYTES", "REPORT_SUFFIXES", "Limits", "RawText", "ReadError", "read_bytes", "read_path",
-           "read_string", "sniff_kind"]
+__all__ = ["DEFAULT_MAX_BYTES", "REPORT_SUFFIXES", "Limits", "RawText", "ReadError", "load_path", "one_line",
+           "read_bytes", "read_path", "read_string", "sniff_kind"]
 
 DEFAULT_MAX_BYTES = Limits().max_bytes
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx"}
@@ -79,7 +79,11 @@ READERS: dict[str, Reader] = {
 
 
 def read_bytes(data: bytes, source: str = "<bytes>", name: str = "", limits: Limits = Limits()) -> Doc:
+    """Bytes to a Doc, or a ReadError (with the bytes' sha256) whatever goes wrong inside a
+    reader: a library's own exception on a broken file becomes a one-line message that
+    names the kind of file; only MemoryError passes, for the caller's memory message."""
     sha256 = hashlib.sha256(data).hexdigest()
+    kind = "input"
     try:
         if len(data) > limits.max_bytes:
             raise ReadError(too_large("input", len(data), limits.max_bytes, "--max-bytes"))
@@ -90,33 +94,61 @@ def read_bytes(data: bytes, source: str = "<bytes>", name: str = "", limits: Lim
     except ReadError as exc:
         exc.sha256 = sha256
         raise
+    except MemoryError:
+        raise
+    except RecursionError:
+        raise ReadError(f"unreadable {_KIND_NAMES.get(kind, kind)} (nested too deeply to read)", sha256) from None
+    except Exception as exc:  # a reader's library failing on a damaged file: the class, not the instance
+        raise ReadError(f"unreadable {_KIND_NAMES.get(kind, kind)} ({type(exc).__name__}: {one_line(exc)})",
+                        sha256) from None
     crawler, body_start = parse_crawler_header(raw.text)
     meta = {"kind": kind, "sha256": sha256, "bytes": len(data), **raw.meta}
     if crawler:
         meta["crawler"] = crawler
-    body_end = None
-    if raw.body is not None:
-        body_start, body_end = max(body_start, raw.body[0]), raw.body[1]
-    return Doc(text=raw.text, source=source, meta=meta, warnings=list(raw.warnings), body_start=body_start,
-               body_end=body_end)
+    return Doc(text=raw.text, source=source, meta=meta, warnings=list(raw.warnings), body_start=body_start)
 
 
-def read_path(path: str | Path, limits: Limits = Limits()) -> Doc:
+_KIND_NAMES = {"text": "text", "html": "HTML page", "pdf": "PDF", "docx": "Word document", "binary": "file"}
+
+
+def one_line(exc: BaseException, limit: int = 200) -> str:
+    """An exception's message on one line, cut to `limit` characters (a message must never
+    carry a page of the input back into a record)."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def load_path(path: str | Path, limits: Limits = Limits()) -> bytes:
+    """The bytes of a file, within --max-bytes, or a ReadError saying why not."""
     p = Path(path)
     try:
         if not p.exists():
             raise ReadError("no such file")
         if p.is_dir():
             raise ReadError("is a directory")
-        size = p.stat().st_size
-        if size > limits.max_bytes:
-            raise ReadError(too_large("file", size, limits.max_bytes, "--max-bytes"))
-        data = p.read_bytes()
+        if not p.is_file():  # a FIFO or a device would block or never end
+            raise ReadError("not a regular file")
+        with open(p, "rb") as fh:
+            # Read one byte past the limit instead of trusting stat(): a file that grows, a
+            # FIFO or /dev/zero must not be read without end.
+            data = fh.read(limits.max_bytes + 1)
     except PermissionError:
         raise ReadError("permission denied") from None
+    except FileNotFoundError:
+        raise ReadError("no such file (it vanished while being read)") from None
     except OSError as exc:
         raise ReadError(f"cannot read: {exc.strerror or exc}") from None
-    return read_bytes(data, source=str(path), name=p.name, limits=limits)
+    if len(data) > limits.max_bytes:
+        try:
+            size = max(p.stat().st_size, len(data))
+        except OSError:
+            size = len(data)
+        raise ReadError(too_large("file", size, limits.max_bytes, "--max-bytes"))
+    return data
+
+
+def read_path(path: str | Path, limits: Limits = Limits()) -> Doc:
+    return read_bytes(load_path(path, limits), source=str(path), name=Path(path).name, limits=limits)
 
 
 def read_string(text: str, source: str = "<text>", limits: Limits = Limits()) -> Doc:
