@@ -270,7 +270,8 @@ def test_command_bad_input_is_one_line_and_status_2(record, tmp_path, capsys):
     many.write_text('{"source": "a"}\n{"source": "b"}\n', encoding="utf-8")
     cases = [(str(tmp_path / "missing.txt"),), (str(tmp_path / "bad.jsonl"), "-o", str(tmp_path / "o") + "/"),
              (str(tmp_path / "list.jsonl"),), (str(tmp_path / "empty.jsonl"),), (str(tmp_path / "latin.jsonl"),),
-             (str(tmp_path),), (str(many), "-o", str(tmp_path / "x.html"))]
+             (str(tmp_path),), (str(many), "-o", str(tmp_path / "x.html")),
+             (str(seed(2)), "--model", str(tmp_path / "no-model"), "-o", str(tmp_path / "m.html"))]
     errors = []
     for argv in cases:
         capsys.readouterr()
@@ -279,7 +280,7 @@ def test_command_bad_input_is_one_line_and_status_2(record, tmp_path, capsys):
         assert errors[-1].startswith("gongkai view: ") and errors[-1].count("\n") == 1, errors[-1]
     assert "missing.txt: no such file" in errors[0] and "bad.jsonl:2: not JSON" in errors[1]
     assert "not a record" in errors[2] and "no records" in errors[3] and "not UTF-8" in errors[4]
-    assert "a folder" in errors[5] and "give -o a folder" in errors[6]
+    assert "a folder" in errors[5] and "give -o a folder" in errors[6] and "--model" in errors[7]
 
 
 def test_a_failed_extraction_still_gets_its_page(tmp_path, capsys):
@@ -421,25 +422,30 @@ def test_browser_overview_sorts_and_filters(record, tab, tmp_path):
 
 def screenshots() -> None:
     """docs/view-report.png (seed 002) and docs/view-overview.png (seeds + corpus reports)."""
+    import os
     import tempfile
 
     from playwright.sync_api import sync_playwright
 
     from gongkai.inference import Pipeline
 
+    os.chdir(REPO)  # sources as a user would type them: annotations/seeds/…, ../shared/corpus/…
     pipeline = Pipeline.rules()
-    paths = sorted((CORPUS / "reports").rglob("*")) + sorted((REPO / "annotations" / "seeds").glob("*.txt"))
+    corpus = Path(os.path.relpath(CORPUS / "reports"))
+    paths = sorted(Path("annotations/seeds").glob("*.txt")) + sorted(corpus.rglob("*"))
     paths = [p for p in paths if p.suffix.lower() in {".txt", ".md", ".html", ".htm", ".pdf", ".docx"}]
     records = [pipeline.extract_path(str(p)).to_dict() for p in paths]
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         site = write_overview(records, Path(tmp) / "site")
         report = Path(tmp) / "002.html"
-        report.write_text(render_report(pipeline.extract_path(str(seed(2))).to_dict()), encoding="utf-8")
+        report.write_text(render_report(next(r for r in records if r["source"].endswith(seed(2).name))),
+                          encoding="utf-8")
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = chromium.new_page(viewport={"width": 1440, "height": 900})
         page.goto(report.as_uri())
         page.locator('a[data-metric="requests.received"]').click()
-        page.wait_for_timeout(400)  # mid-flash
+        page.evaluate("window.scrollTo(0, 0)")  # the header and alerts, with the evidence flashing below
+        page.wait_for_timeout(300)
         page.screenshot(path=str(REPO / "docs" / "view-report.png"))
         page.goto(site.as_uri())
         page.screenshot(path=str(REPO / "docs" / "view-overview.png"), full_page=True)
