@@ -40,7 +40,7 @@ class Evidence:
     start: int
     end: int
     keys: tuple[str, ...]
-    id: str = ""
+    id: str
 
 
 def _span(item: Any, n: int) -> tuple[int, int] | None:
