@@ -16,6 +16,9 @@ from typing import Iterator
 
 from gongkai import __version__
 from gongkai.inference.read import DEFAULT_MAX_BYTES, REPORT_SUFFIXES
+from gongkai.inference.read.limits import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Limits
+
+_LIMITS = Limits()
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)?\s*$", re.I)
 _UNITS = {"": 1, "b": 1, "k": 1e3, "kb": 1e3, "m": 1e6, "mb": 1e6, "g": 1e9, "gb": 1e9, "t": 1e12, "tb": 1e12,
@@ -37,6 +40,16 @@ def positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if n < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, got {n}")
+    return n
+
+
+def seconds(text: str) -> float:
+    try:
+        n = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (no limit) or more, got {text}")
     return n
 
 
@@ -71,12 +84,20 @@ def iter_inputs(paths: list[str]) -> Iterator[str]:
         yield from (str(f) for f in found)
 
 
-def build_pipeline(args: argparse.Namespace):
-    from gongkai.inference.pipeline import Pipeline
+def limits_of(args: argparse.Namespace):
+    """The input limits of a command's flags (commands without a flag get its default)."""
+    from dataclasses import fields
+
     from gongkai.inference.read.limits import Limits
 
+    return Limits(**{f.name: getattr(args, f.name) for f in fields(Limits) if getattr(args, f.name, None) is not None})
+
+
+def build_pipeline(args: argparse.Namespace):
+    from gongkai.inference.pipeline import Pipeline
+
     return Pipeline.default(model=getattr(args, "model", None), rules_only=getattr(args, "rules_only", False),
-                            mode=getattr(args, "mode", "hybrid"), limits=Limits(max_bytes=args.max_bytes))
+                            mode=getattr(args, "mode", "hybrid"), limits=limits_of(args))
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -85,28 +106,41 @@ def build_pipeline(args: argparse.Namespace):
 def cmd_extract(args: argparse.Namespace) -> int:
     from functools import partial
 
-    from gongkai.inference.apps.batch import done_keys, run_batch
+    from gongkai.inference.apps.batch import BatchError, Done, Isolation, read_done, run_batch
     from gongkai.inference.figures.years import continuity_checks
+    from gongkai.io import RecordsFileError
 
     if args.pretty and args.output:
         print("gongkai extract: --pretty is for the terminal; a file written with -o is always JSON Lines "
               "(one record per line)", file=sys.stderr)
         return 2
+    if args.resume and not args.output:
+        print("gongkai extract: --resume needs -o OUT.jsonl (the output to finish)", file=sys.stderr)
+        return 2
     inputs = list(iter_inputs(args.paths))
     if not inputs:
         print("gongkai: no input", file=sys.stderr)
         return 2
-    build_pipeline(args)  # a bad --model is reported once, here, not by every worker
-    skip = done_keys(args.output) if args.resume and args.output else None
-    out = open(args.output, "a" if skip is not None else "w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        done = read_done(args.output) if args.resume else Done()
+    except (OSError, RecordsFileError) as exc:
+        print(f"gongkai extract: --resume: {exc}", file=sys.stderr)
+        return 2
+    isolation = Isolation(timeout=args.timeout or None, max_memory=args.max_memory or None)
+    # The workers build the pipeline (a bad --model is reported once, by the first of them).
+    out = open(args.output, "a" if args.resume else "w", encoding="utf-8") if args.output else sys.stdout
     try:
         summary, figures = run_batch(inputs, out, partial(build_pipeline, args), jobs=args.jobs,
-                                     options={"pretty": args.pretty, "no_text": args.no_text}, skip=skip,
-                                     progress=args.progress)
+                                     options={"pretty": args.pretty, "no_text": args.no_text}, skip=done,
+                                     progress=args.progress, isolation=isolation, max_bytes=args.max_bytes)
+    except BatchError as exc:
+        print(f"gongkai extract: {exc}", file=sys.stderr)
+        return 2
     finally:
         if args.output:
             out.close()
-    pairs = continuity_checks(figures)
+    # The year-to-year check covers the whole output: the records a resumed run found there too.
+    pairs = continuity_checks(done.figures + figures)
     failed = [(a, b, c) for a, b, c in pairs if not c.ok]
     if pairs:
         print(f"gongkai: year-to-year checks: {len(pairs)} pairs of consecutive years, {len(failed)} failed", file=sys.stderr)
@@ -115,8 +149,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if len(pairs) == 1 and not failed:
         a, b, check = pairs[0]
         print(f"gongkai:   ok {check.name}: {check.detail} ({a.source} → {b.source})", file=sys.stderr)
-    if len(inputs) > 1 or args.resume:
+    if len(inputs) > 1 or args.resume or summary.interrupted:
         print(summary.text(), file=sys.stderr)
+    if summary.interrupted:
+        return 143 if summary.interrupted == "SIGTERM" else 130
     return 1 if summary.done and len(summary.errors) == summary.done else 0
 
 
@@ -215,6 +251,23 @@ def make_parser() -> argparse.ArgumentParser:
     ex.add_argument("--resume", action="store_true", help="skip inputs already in -o (same path and sha256) and append")
     ex.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                     help="progress bar on stderr (default: when stderr is a terminal)")
+    lim = ex.add_argument_group("limits", "what one input may cost; an input over a limit becomes a record with "
+                                          "an error that names the flag to raise it")
+    lim.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                     help=f"time one file may take in its worker (default {DEFAULT_TIMEOUT:g}; 0: no limit)")
+    lim.add_argument("--max-memory", type=size, default=DEFAULT_MAX_MEMORY, metavar="SIZE",
+                     help=f"address space of one worker process, e.g. 8GB (default {DEFAULT_MAX_MEMORY / 1e9:g}GB, "
+                          "enough for the shipped model; 0: no limit)")
+    lim.add_argument("--max-chars", type=positive, default=_LIMITS.max_chars, metavar="N",
+                     help=f"characters of decoded or extracted text (default {_LIMITS.max_chars:,})")
+    lim.add_argument("--max-pages", type=positive, default=_LIMITS.max_pages, metavar="N",
+                     help=f"pages of a PDF (default {_LIMITS.max_pages})")
+    lim.add_argument("--max-unpacked", type=size, default=_LIMITS.max_unpacked, metavar="SIZE",
+                     help=f"uncompressed size of a Word document (default {_LIMITS.max_unpacked / 1e6:g}MB)")
+    lim.add_argument("--max-html-nodes", type=positive, default=_LIMITS.max_html_nodes, metavar="N",
+                     help=f"elements of an HTML page (default {_LIMITS.max_html_nodes:,})")
+    lim.add_argument("--max-html-depth", type=positive, default=_LIMITS.max_html_depth, metavar="N",
+                     help=f"nesting depth of an HTML page (default {_LIMITS.max_html_depth:,})")
     ex.set_defaults(func=cmd_extract)
 
     exp = command("export", "records (JSON Lines) to CSV, XLSX or Parquet: a row per report, entities apart",

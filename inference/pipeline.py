@@ -172,7 +172,6 @@ class Pipeline:
             return failure_record(source, message, "memory", _sha256(data))
         except Exception as exc:  # a bug must not lose the other inputs of a batch
             message = f"internal error ({type(exc).__name__}: {one_line(exc)}{_where(exc)})"
-            print(f"gongkai: {source}: {message}", file=sys.stderr)
             return failure_record(source, message, "internal", _sha256(data), text=doc.text if doc else "")
 
 
