@@ -31,6 +31,8 @@ class Limits:
 
 def too_large(what: str, size: float, limit: float, flag: str, unit: str = "MB") -> str:
     """The one wording of every limit message, in the unit the flag's help uses."""
-    scale = MB if unit == "MB" else 1
-    return (f"{what} too large ({size / scale:,.1f} {unit} > {limit / scale:,.0f} {unit} limit; "
-            f"raise it with {flag})")
+    if unit == "MB":
+        amount = f"{size / MB:,.1f} MB > {limit / MB:,.0f} MB"
+    else:  # pages, characters, nodes: whole numbers
+        amount = f"{size:,.0f} {unit} > {limit:,.0f} {unit}"
+    return f"{what} too large ({amount} limit; raise it with {flag})"

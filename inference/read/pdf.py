@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import re
 
-from gongkai.inference.read.limits import Limits
+from gongkai.inference.read.limits import Limits, too_large
 from gongkai.inference.read.errors import RawText, ReadError
 
 _CELL_SPACE = re.compile(r"\s*\n\s*")
@@ -16,17 +16,26 @@ def clean_cell(text: str | None) -> str:
     return _CELL_SPACE.sub("", text or "").strip()
 
 
-def pdf_to_text(data: bytes) -> tuple[str, dict, list[str]]:
+def pdf_to_text(data: bytes, limits: Limits = Limits()) -> tuple[str, dict, list[str]]:
     """(text, meta, warnings). Page footers (— 3 —) stay in the text; the section tagger
-    labels them boilerplate."""
+    labels them boilerplate. The page count is checked against --max-pages before any page
+    is read, and the text against --max-chars as it grows; each page's parsed objects are
+    let go once it is read, so memory follows one page, not the document."""
     import pdfplumber
 
     lines: list[str] = []
     page_starts: list[int] = []
     chars = 0
+    length = 0  # of the text so far
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for page in pdf.pages:
-            page_starts.append(sum(len(line) + 1 for line in lines))
+        declared = _declared_pages(pdf)
+        if declared is not None and declared > limits.max_pages:
+            raise ReadError(too_large("PDF", declared, limits.max_pages, "--max-pages", unit="pages"))
+        pages = pdf.pages
+        if len(pages) > limits.max_pages:
+            raise ReadError(too_large("PDF", len(pages), limits.max_pages, "--max-pages", unit="pages"))
+        for page in pages:
+            page_starts.append(length)
             chars += len(page.chars)
             tables = [t for t in page.find_tables() if _is_real_table(t)]
             boxes = [t.bbox for t in tables]
@@ -38,11 +47,27 @@ def pdf_to_text(data: bytes) -> tuple[str, dict, list[str]]:
             for _, _, text in sorted(items, key=lambda item: (item[0], item[1])):
                 if text.strip():
                     lines.append(text.rstrip())
-        meta = {"pages": len(pdf.pages), "page_starts": page_starts}
+                    length += len(lines[-1]) + 1
+            page.close()
+            if length > limits.max_chars:
+                raise ReadError(too_large("extracted text", length, limits.max_chars, "--max-chars",
+                                          unit="characters") + f" by page {len(page_starts)}")
+        meta = {"pages": len(pages), "page_starts": page_starts}
     warnings = []
     if chars == 0:
         warnings.append("scanned PDF: no text layer (OCR is not supported); no text extracted")
     return "\n".join(lines), meta, warnings
+
+
+def _declared_pages(pdf) -> int | None:
+    """The page count the document's page tree declares (cheap: no page is parsed)."""
+    try:
+        from pdfminer.pdftypes import resolve1
+
+        count = resolve1(resolve1(pdf.doc.catalog["Pages"]).get("Count"))
+        return int(count) if isinstance(count, (int, float)) else None
+    except Exception:  # a damaged page tree: the pages themselves are counted instead
+        return None
 
 
 def _is_real_table(table) -> bool:
@@ -59,9 +84,27 @@ def _inside(obj: dict, boxes: list[tuple]) -> bool:
 
 def read(data: bytes, limits: Limits) -> RawText:
     try:
-        text, meta, warnings = pdf_to_text(data)
+        text, meta, warnings = pdf_to_text(data, limits)
+    except (ReadError, MemoryError):
+        raise
+    except RecursionError:
+        raise ReadError("unreadable PDF (its objects nest too deeply)") from None
     except Exception as exc:  # pdfminer raises many kinds on broken files
-        raise ReadError(f"unreadable PDF ({type(exc).__name__}: {exc})") from None
+        raise ReadError(f"unreadable PDF ({_pdf_problem(exc)})") from None
     if not text.strip():
         raise ReadError(warnings[0] if warnings else "the PDF has no text")
     return RawText(text=text, meta=meta, warnings=warnings)
+
+
+def _pdf_problem(exc: Exception) -> str:
+    """What a pdfminer/pdfplumber exception says, in words where its class name says little."""
+    if type(exc).__name__ == "PdfminerException" and exc.args and isinstance(exc.args[0], Exception):
+        exc = exc.args[0]  # pdfplumber's wrapper around pdfminer's own exception
+    name = type(exc).__name__
+    message = " ".join(str(exc).split())[:160]
+    if name in ("PDFSyntaxError", "PSEOF", "PSSyntaxError", "PDFNoValidXRef") or "No /Root object" in message \
+            or "EOF" in message:
+        return f"damaged or truncated file: {message or name}"
+    if name in ("PDFEncryptionError", "PDFPasswordIncorrect", "PDFEncryptionWarning"):
+        return "encrypted; a password is needed"
+    return f"{name}: {message}" if message else name
