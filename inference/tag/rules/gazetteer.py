@@ -1,10 +1,16 @@
 """Names that AGENCY spans are built from: administrative divisions (cpca's table of
 3,500 provinces, cities and counties), development-zone words, level words, department
-stems (data/departments.txt) and agency suffixes, found in one pass with Aho-Corasick."""
+stems (data/departments.txt), the sectors departments are named after with their short
+forms (data/sectors.txt) and agency suffixes, found in one pass with Aho-Corasick.
+
+A department's name joins sector words with 和/与/及 (工业和信息化, 人力资源和社会保障): each
+sector of data/sectors.txt is a stem, and its parts are sector words that join a chain, so
+a combination the list lacks (科学技术和工业信息化局) is still one name."""
 from __future__ import annotations
 
 import csv
 import importlib.util
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +73,65 @@ def region_names() -> set[str]:
     return out
 
 
+_CONNECTORS = re.compile(r"[和与及]")
+# Suffixes and the short forms usage gives them (发展和改革委员会 → 发改委, 人防办公室 → 人防办).
+SUFFIX_SHORT = {"委员会": ("委",), "办公室": ("办",), "管理委员会": ("管委会",), "人民政府": ("政府",)}
+
+
+@dataclass(frozen=True)
+class Sector:
+    """A line of data/sectors.txt. `suffix` is set for a whole name (科学技术委员会 ↔ 科委)."""
+    full: str
+    short: tuple[str, ...]
+    suffix: str = ""
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.full, *self.short)
+
+    def stems(self) -> tuple[str, ...]:
+        """Its names without their suffix (科学技术委员会, 科委 → 科学技术): what joins a chain."""
+        return tuple(_strip_suffix(f) for f in self.forms)
+
+
+_WHOLE_SUFFIXES = ("委员会办公室", "委员会", "办公室", "委", "办")
+
+
+def _strip_suffix(name: str) -> str:
+    for suffix in _WHOLE_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def sectors() -> list[Sector]:
+    """data/sectors.txt: each sector's full name and its short forms."""
+    out = []
+    path = Path(__file__).with_name("data") / "sectors.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        full, _, short = line.partition("\t")
+        full = full.strip()
+        forms = tuple(f for f in short.split() if f != "-" and f != full)
+        suffix = next((x for x in _WHOLE_SUFFIXES[:3] if full.endswith(x)), "")
+        out.append(Sector(full, forms, suffix))
+    return out
+
+
+def sector_words(table: list[Sector]) -> set[str]:
+    """The parts of sector names joined by 和/与/及 (工业和信息化 → 工业, 信息化)."""
+    words = set()
+    for sector in table:
+        stem = _strip_suffix(sector.full) if sector.suffix else sector.full
+        if _CONNECTORS.search(stem):
+            words.update(part for part in _CONNECTORS.split(stem) if len(part) >= 2)
+    return words
+
+
 def department_stems() -> tuple[set[str], set[str]]:
+    """(strong, weak) stems: departments.txt, every sector and short form of sectors.txt
+    (strong unless departments.txt calls it weak), and sector words (weak unless strong)."""
     strong, weak = set(), set()
     path = Path(__file__).with_name("data") / "departments.txt"
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -78,6 +142,12 @@ def department_stems() -> tuple[set[str], set[str]]:
             weak.add(line[5:].strip())
         else:
             strong.add(line)
+    table = sectors()
+    for sector in table:
+        for stem in (sector.stems() if sector.suffix else sector.forms):
+            if len(stem) >= 2 and stem not in weak:
+                strong.add(stem)
+    weak |= sector_words(table) - strong
     return strong, weak
 
 

@@ -72,6 +72,7 @@ _BAD_NEXT = {
 _NEW_BODY = {"人大", "政协", "人民政府", "政府", "党委", "纪委", "人大常委会"}
 _CLOSING = (gz.SUFFIX, gz.NAME)
 _CONNECTORS = {"和", "与", "及"}
+_CONNECTOR = gz.Component(gz.WEAK, 1)
 _MONEY_ROW = re.compile(r"行政事业性收费|收费金额|减免金额")
 _PREFIX_STOP = set("的在和及与、是为对由将等省市县区镇乡村街")
 _VERB_START = set("围响按根在由向对经将把被为与和及同是到从以于让请报全各该本我其积推深加强做抓紧")
@@ -178,6 +179,9 @@ class RuleSpanTagger:
             closed = False
             while j in longest and j < end:
                 comp = longest[j]
+                if closed and comp.kind == gz.REGION and text[j] in _CONNECTORS and chain[-1][1].kind in _CLOSING \
+                        and j + 1 in longest:
+                    comp = _CONNECTOR  # 县档案馆和县图书馆: 和 joins two bodies, it does not start 和县
                 chain.append((j, comp))
                 closed = closed or comp.kind in _CLOSING
                 j += comp.length
@@ -193,12 +197,15 @@ def _chain_agencies(text: str, chain: list[tuple[int, gz.Component]], floor: int
     (县委|县政府, a list); a stem or suffix after one continues it (an internal office)."""
     groups: list[list[tuple[int, gz.Component]]] = [[]]
     inherited: set[int] = set()  # groups that share the previous group's region prefix (区人大|政协)
+    joined: set[int] = set()  # groups after a 和/与/及 that follows a whole body (区人大|与|政协)
     closed = False  # the current group already holds a suffix or a name
     for pos, comp in chain:
         current = groups[-1]
         if current and closed and (comp.kind in (gz.LEVEL, gz.REGION, gz.ZONE)
                                    or text[pos:pos + comp.length] in _CONNECTORS):
             groups.append([])  # 县委|县政府; 房地产交易中心|和|行政服务中心
+            if text[pos:pos + comp.length] in _CONNECTORS:
+                joined.add(len(groups) - 1)
             closed = False
         elif current and closed and current[-1][1].kind in _CLOSING and text[pos:pos + comp.length] in _NEW_BODY:
             groups.append([])
@@ -210,6 +217,8 @@ def _chain_agencies(text: str, chain: list[tuple[int, gz.Component]], floor: int
     for n, group in enumerate(groups):
         while group and text[group[0][0] : group[0][0] + group[0][1].length] in _CONNECTORS:
             group = group[1:]  # 和/与/及 cannot start a name
+        if n in joined and group and text[group[0][0] : group[0][0] + group[0][1].length] in _NEW_BODY:
+            inherited.add(n)  # 区人大与政协: the second body shares the first one's region
         # Trim trailing components after the last suffix, and suffixes unfit by what follows.
         while group:
             pos, comp = group[-1]
