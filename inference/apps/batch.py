@@ -213,6 +213,7 @@ class _Worker:
     ready: bool = False
     task: Task | None = None
     deadline: float | None = None
+    retiring: bool = False  # it exits after its task (a MemoryError): no new task for it
 
 
 class Supervisor:
@@ -245,7 +246,8 @@ class Supervisor:
                 while len(workers) < min(self.jobs, len(pending) + busy):
                     workers.append(self._start())
                 for w in workers:
-                    if w.ready and w.task is None and pending and pending[0].index < next_out + self.window:
+                    if (w.ready and not w.retiring and w.task is None and pending
+                            and pending[0].index < next_out + self.window):
                         self._assign(w, pending.popleft())
                 self._wait(workers)
                 for w in list(workers):
@@ -306,6 +308,7 @@ class Supervisor:
                 elif message[0] == "done":
                     finished = (message[1], message[2])
                     w.task, w.deadline = None, None
+                    w.retiring = finished[1].kind == "memory"  # _worker_main exits after one
                 elif message[0] == "failed":
                     return True, None, message[1]
         except (EOFError, OSError):
@@ -319,7 +322,7 @@ class Supervisor:
         w.process.join()
         if w.task is not None:
             return True, finished or (w.task.index, _failed(w.task, _death(w.process.exitcode), "crash")), None
-        if not w.ready:
+        if not w.ready and not w.retiring:
             return True, finished, _death(w.process.exitcode) + " before it was ready"
         return True, finished, None
 

@@ -20,7 +20,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode text bytes; returns (text, encoding). Raises ReadError for anything that is
     not text (binary, undecodable, or text with too many invalid sequences)."""
     try:
-        return _decode(data)
+        text, encoding = _decode(data)
+        return _not_blank(text), encoding
     except ReadError:
         raise
     except (UnicodeError, LookupError, ValueError, TypeError) as exc:  # a codec or charset-normalizer failing
@@ -82,8 +83,8 @@ def _decode_marked(body: bytes, codec: str, unit: int, offset: int) -> str:
 
 
 def _not_blank(text: str) -> str:
-    if not text.strip():
-        raise ReadError("empty file")
+    if not text.strip():  # str.strip knows U+3000 and the other Unicode spaces; bytes.strip does not
+        raise ReadError("empty file (only white space)" if text else "empty file")
     return text
 
 
