@@ -34,7 +34,7 @@ import sys
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
@@ -228,26 +228,37 @@ class Supervisor:
         self.isolation = isolation
         self.stop = stop
         self.restarts = 0
-        self.window = max(32, 8 * self.jobs)  # outcomes held back for order, at most
+        self.window = max(32, 8 * self.jobs)  # tasks drawn ahead of the next outcome due, at most
         self._ctx = _context()
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
-        pending = deque(tasks)
-        total = len(pending)
+        """The outcome of every task, in the order of `tasks`, which are drawn lazily (a few
+        ahead of the workers: a generator of large inputs is never all in memory)."""
+        source = iter(tasks)
+        pending: deque[Task] = deque()  # drawn, not yet sent; renumbered 0, 1, 2 … in order
+        drawn = 0
         results: dict[int, Outcome] = {}
         next_out = 0
         workers: list[_Worker] = []
         failures = 0  # workers in a row that died before they were ready
         try:
-            while next_out < total:
+            while True:
                 if self.stop():
+                    return
+                while source is not None and len(pending) < self.jobs + 1 and drawn < next_out + self.window:
+                    task = next(source, None)
+                    if task is None:
+                        source = None
+                        break
+                    pending.append(replace(task, index=drawn))
+                    drawn += 1
+                if source is None and next_out == drawn:
                     return
                 busy = sum(1 for w in workers if w.task is not None)
                 while len(workers) < min(self.jobs, len(pending) + busy):
                     workers.append(self._start())
                 for w in workers:
-                    if (w.ready and not w.retiring and w.task is None and pending
-                            and pending[0].index < next_out + self.window):
+                    if w.ready and not w.retiring and w.task is None and pending:
                         self._assign(w, pending.popleft())
                 self._wait(workers)
                 for w in list(workers):
