@@ -167,6 +167,17 @@ def _set_memory_limit(max_memory: int | None) -> bool:
         return False
 
 
+def _vm_peak() -> int:
+    """This process's peak address space in bytes (Linux /proc), 0 where unknown."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmPeak:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def _worker_main(conn, make_pipeline: Callable, options: dict, isolation: Isolation) -> None:
     """A worker process: build the pipeline once, then one task at a time until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the whole process group: the parent decides
@@ -183,6 +194,10 @@ def _worker_main(conn, make_pipeline: Callable, options: dict, isolation: Isolat
         if warm.error:
             raise RuntimeError(f"the pipeline fails on a one-line report: {warm.error}")
     except BaseException as exc:  # noqa: BLE001 — the parent reports it once and stops the batch
+        if limited and _vm_peak() > 0.7 * isolation.max_memory:
+            # Out of address space shows as whatever failed to load (an ImportError of a C
+            # library, a MemoryError): the peak says it was the limit.
+            exc = MemoryError(f"{type(exc).__name__}: {exc}")
         try:
             conn.send(("failed", exc))
         except Exception:
