@@ -227,3 +227,34 @@ def test_real_html_pages_name_the_body_of_their_crawl(pipeline, name):
     assert html.year == crawl.year == gold["year"]
     assert html.region == crawl.region and html.level == crawl.level
     assert html.region["adcode"] == "350128"  # 平潭: the zone sits in 平潭县, as the county did
+
+
+def test_a_title_above_the_marked_main_content_is_found(pipeline):
+    from gongkai.inference.read import read_string
+
+    text = ("首页 > 政务公开\n淮安市人民政府2024年政府信息公开工作年度报告\n来源：淮安市人民政府办公室\n"
+            "本报告根据《中华人民共和国政府信息公开条例》编制。\n一、总体情况\n2024年，市政府坚持…\n")
+    doc = read_string(text, "page")
+    doc.body_start = text.index("本报告")  # a reader marked the article body, the title above it
+    r = pipeline.process(doc)
+    assert r.agency == "淮安市人民政府" and r.level == "city" and r.region["adcode"] == "320800"
+    assert [e.normalized for e in r.entities if e.text == "市政府"] == ["淮安市人民政府"]
+
+
+def test_without_a_report_start_the_first_title_is_taken(pipeline):
+    text = ("淮安市洪泽区人民政府2023年政府信息公开工作年度报告\n全区主动公开政府信息1200条\n"
+            "相关链接\n淮安市洪泽区人民政府2022年政府信息公开工作年度报告\n")
+    r = pipeline.extract_text(text, "bare")
+    assert r.agency == "淮安市洪泽区人民政府" and r.year == 2023
+
+
+def test_a_title_inside_a_sentence_is_not_the_title(pipeline):
+    text = ("按照《关于做好2023年政府信息公开工作年度报告编制工作的通知》要求。\n"
+            "某某县人民政府2023年政府信息公开工作年度报告\n一、总体情况\n2023年，县政府……\n")
+    r = pipeline.extract_text(text, "sentence")
+    assert r.agency == "某某县人民政府" and r.level == "county"
+
+
+def test_agency_from_a_title_that_is_a_notice():
+    # The office publishes; the body whose report it is reports.
+    assert agency_from_title("淮安市人民政府办公室关于印发淮安市人民政府2023年政府信息公开工作年度报告") == "淮安市人民政府"

@@ -85,17 +85,32 @@ def meta_titles(doc: Doc) -> list[str]:
 
 def _body(doc: Doc) -> list[int]:
     end = len(doc.text) if doc.body_end is None else doc.body_end
-    inside = [i for i, p in enumerate(doc.paragraphs) if doc.body_start <= p.start < end]
-    return inside or list(range(len(doc.paragraphs)))
+    return [i for i, p in enumerate(doc.paragraphs) if doc.body_start <= p.start < end]
 
 
 def _text_title(doc: Doc, texts: list[str]) -> list[tuple[int, int, int]] | None:
-    """The title's pieces (paragraph, start, end in the paragraph's view text), or None."""
+    """The title's pieces (paragraph, start, end in the paragraph's view text), or None:
+    searched in the report body a reader marked, then (a page may set its title above the
+    main content) in the whole text."""
     body = _body(doc)
-    anchor, offset = _report_start(doc, texts, body)
-    before = [i for i in body if i <= anchor][-_TITLE_WINDOW:]
-    for n in range(len(before) - 1, -1, -1):
-        i = before[n]
+    found = _title_before_start(doc, texts, body) if body else None
+    if found is None:
+        # Not the crawler's header: its 标题 is read from the metadata.
+        whole = [i for i, p in enumerate(doc.paragraphs) if p.start >= doc.body_start or not doc.meta.get("crawler")]
+        if whole != body:
+            found = _title_before_start(doc, texts, whole)
+    return found
+
+
+def _title_before_start(doc: Doc, texts: list[str], paragraphs: list[int]) -> list[tuple[int, int, int]] | None:
+    """The title-like line nearest before the report's start; with no start found, the first
+    title-like line (the last ones of a page are often other reports' titles)."""
+    anchor, offset = _report_start(doc, texts, paragraphs)
+    if anchor is None:
+        order = paragraphs[:_TITLE_WINDOW]
+    else:
+        order = [i for i in paragraphs if i <= anchor][-_TITLE_WINDOW:][::-1]
+    for i in order:
         if doc.paragraphs[i].section not in ("preamble", "boilerplate", None):
             continue
         piece = _title_in(texts[i][:offset] if i == anchor else texts[i])
@@ -103,11 +118,10 @@ def _text_title(doc: Doc, texts: list[str]) -> list[tuple[int, int, int]] | None
             continue
         pieces = [(i, *piece)]
         # A title wrapped over lines: 平潭综合实验区 / 2013年政府信息公开工作年度报告.
-        k = n
-        while not agency_from_title(_joined(texts, pieces)) and k > 0:
-            k -= 1
-            prev = before[k]
-            if prev != pieces[0][0] - 1 or not texts[prev].strip() or not is_title_part(texts[prev]) \
+        while not agency_from_title(_joined(texts, pieces)):
+            prev = pieces[0][0] - 1
+            if prev not in paragraphs or doc.paragraphs[prev].section not in ("preamble", "boilerplate", None) \
+                    or not texts[prev].strip() or not is_title_part(texts[prev]) \
                     or len(_joined(texts, pieces)) + len(texts[prev]) > 80:
                 break
             pieces.insert(0, (prev, 0, len(texts[prev])))
@@ -121,10 +135,10 @@ def _joined(texts: list[str], pieces: list[tuple[int, int, int]]) -> str:
     return "".join(texts[i][a:b].strip() for i, a, b in pieces)
 
 
-def _report_start(doc: Doc, texts: list[str], body: list[int]) -> tuple[int, int]:
+def _report_start(doc: Doc, texts: list[str], paragraphs: list[int]) -> tuple[int | None, int | None]:
     """(paragraph, offset) where the report itself starts: its opening statement or its first
-    paragraph of a numbered section; the end of the text when neither is found."""
-    for i in body:
+    paragraph of a numbered section; (None, None) when neither is found."""
+    for i in paragraphs:
         p = doc.paragraphs[i]
         if p.section not in ("preamble", "boilerplate", None):
             return i, 0
@@ -132,14 +146,14 @@ def _report_start(doc: Doc, texts: list[str], body: list[int]) -> tuple[int, int
             m = _STATEMENT.search(texts[i])
             if m:
                 return i, m.start()
-    return (body[-1] if body else 0), None
+    return None, None
 
 
 def _title_in(text: str) -> tuple[int, int] | None:
     """Where a report title lies in a line (it may follow a breadcrumb or precede the opening
     statement), or None when the line holds none."""
-    if len(text.strip()) > 200 or METADATA.match(text) or not _TITLE_WORDS.search(text):
-        return None
+    if len(text.strip()) > 200 or METADATA.match(text) or SENTENCE.search(text) or not _TITLE_WORDS.search(text):
+        return None  # a sentence that names a report is no title
     a, b = _title_range(text)
     title = text[a:b].strip()
     if not title or len(title) > 80 or SENTENCE.search(title) or not _TITLE_WORDS.search(title) or title.startswith("本报告"):
@@ -190,6 +204,7 @@ def agency_from_title(title: str | None) -> str | None:
     if not title:
         return None
     text = re.sub(r"\s+", "", title).strip("#《》\"“”【】[]")
+    text = re.sub(r"^.{0,40}?关于印发", "", text)  # XX办公室关于印发YY2023年…报告(的通知): YY reports
     text = _HEAD.sub("", text)
     for i in range(len(text)):
         if _TAIL.match(text, i):
