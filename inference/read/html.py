@@ -35,8 +35,8 @@ a page nested 100,000 deep costs a stack of 100,000 small entries; `Limits.max_h
 and `Limits.max_html_depth` stop a page that is too large before it is all parsed.
 
 Where the report lies (`RawText.body`): a government page is site chrome around the report.
-The report's container is the smallest block element that holds nearly all of the page's
-prose (lines of sentences) and all of its numbered section headings (一、…); the body runs
+The report's container is the smallest block element that holds all of the page's numbered
+section headings (一、…) and most of its prose (lines of sentences); the body runs
 from the report's title line (inside the container, or just above it, where CMSs put the
 article title and its 来源/时间 line) to the container's end. A page with no such prose has
 no body range (the whole text is the report).
@@ -394,7 +394,10 @@ def _hidden(attrib) -> bool:
     if "hidden" in attrib:
         return True
     style = attrib.get("style")
-    return bool(style) and ("none" in style or "hidden" in style or "collapse" in style) and bool(_HIDDEN_STYLE.search(style))
+    if not style:
+        return False
+    style = style.lower()
+    return ("none" in style or "hidden" in style or "collapse" in style) and bool(_HIDDEN_STYLE.search(style))
 
 
 def _displayed(attrib, kind: int) -> int:
@@ -434,9 +437,10 @@ def _title(line: str) -> bool:
 
 
 def report_range(lines: list[str], seqs: list[int], containers: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """(first line, end line) of the report: the smallest container holding 90% of the page's
-    prose and all of its numbered headings, from the title line at or above its start; None
-    when the page has too little prose to tell or the report is the whole page."""
+    """(first line, end line) of the report: the smallest container holding all of the page's
+    numbered headings and 75% of its prose (90% when there are no headings), from the title
+    line at or above its start; None when the page has too little prose to tell or the
+    report is the whole page."""
     prose = [_prose(t) for t in lines]
     total = sum(prose)
     if total < 200 or not containers:
@@ -447,6 +451,9 @@ def report_range(lines: list[str], seqs: list[int], containers: list[tuple[int, 
         prose_sum.append(prose_sum[-1] + p)
         heading_sum.append(heading_sum[-1] + h)
     need_headings = heading_sum[-1] if heading_sum[-1] >= 2 else 0
+    # All the numbered headings are the strong sign; prose is the weaker one (a footer's
+    # browser notice is a sentence too), so it asks for less where the headings say enough.
+    share = 0.75 if need_headings else 0.9
     length_sum = [0]
     for t in lines:
         length_sum.append(length_sum[-1] + len(t))
@@ -454,7 +461,7 @@ def report_range(lines: list[str], seqs: list[int], containers: list[tuple[int, 
     for start_pos, end_pos in containers:
         a = bisect.bisect_left(seqs, start_pos)
         b = bisect.bisect_right(seqs, end_pos)
-        if a >= b or prose_sum[b] - prose_sum[a] < 0.9 * total or heading_sum[b] - heading_sum[a] < need_headings:
+        if a >= b or prose_sum[b] - prose_sum[a] < share * total or heading_sum[b] - heading_sum[a] < need_headings:
             continue
         if best is None or length_sum[b] - length_sum[a] < length_sum[best[1]] - length_sum[best[0]]:
             best = (a, b)
