@@ -195,6 +195,7 @@ _TAIL = re.compile(
     r"(?:报告|年报)(?:\([^()]{0,12}\))?$"
 )
 _HEAD = re.compile(rf"^(?:关于)?(?:{_YEAR})?(?:关于)?")
+_TAIL_START = re.compile(r"关于|印发|(?:19|20)\d{2}|二[〇零○]|的|政府信息|政务|信息公开")  # where a tail may begin
 
 
 def agency_from_title(title: str | None) -> str | None:
@@ -203,12 +204,13 @@ def agency_from_title(title: str | None) -> str | None:
     None when the title names no body."""
     if not title:
         return None
-    text = re.sub(r"\s+", "", title).strip("#《》\"“”【】[]")
-    text = re.sub(r"^.{0,40}?关于印发", "", text)  # XX办公室关于印发YY2023年…报告(的通知): YY reports
+    text = "".join(title.split()).strip("#《》\"“”【】[]")
+    if "关于印发" in text:  # XX办公室关于印发YY2023年…报告(的通知): YY reports
+        text = text[text.index("关于印发") + 4:]
     text = _HEAD.sub("", text)
-    for i in range(len(text)):
-        if _TAIL.match(text, i):
-            name = text[:i].rstrip("的")
+    for m in _TAIL_START.finditer(text):
+        if _TAIL.match(text, m.start()):
+            name = text[: m.start()].rstrip("的")
             break
     else:
         return None
@@ -241,19 +243,23 @@ _LEVEL_CHARS = "省市县区旗州盟"
 _PLACE_BODY = re.compile(r"^([\u4e00-\u9fff]{1,10}?[省市县区旗州盟])((?:人民)?政府|管委会|[\u4e00-\u9fff]{2,20})$")
 
 
-def body_names(agency: str | None, place: Place) -> set[str]:
+def body_names(agency: str | None, place: Place) -> frozenset[str]:
     """Names by which a report calls its own body: the department's sector in full or short
     (data/sectors.txt) with its suffix in full or short, after no prefix, the level word, or
     the division's name in full or short (河北省科学技术厅 → 省科技厅, 河北科技厅, 科技厅;
     硚口区人民政府 → 区政府, 硚口区政府). A government needs its prefix: a bare 政府 names none."""
     if not agency:
-        return set()
-    agency = re.sub(r"\s+", "", agency)
-    words, zone, body = list(place.divisions), place.zone, place.body
+        return frozenset()
+    return _body_names("".join(agency.split()), place.divisions, place.zone, place.body)
+
+
+@lru_cache(maxsize=256)
+def _body_names(agency: str, divisions: tuple[str, ...], zone: str, body: str) -> frozenset[str]:
+    words = list(divisions)
     if not words and not zone:
         m = _PLACE_BODY.match(agency)
         if m is None:
-            return set()
+            return frozenset()
         words, body = [m.group(1)], m.group(2)
     alias = re.search(r"\([^()]{1,16}\)$", body)
     core = body[: alias.start()] if alias else body
@@ -278,7 +284,7 @@ def body_names(agency: str | None, place: Place) -> set[str]:
     if bare:
         names |= forms
     names.discard(agency)
-    return {n for n in names if len(n) >= 2}
+    return frozenset(n for n in names if len(n) >= 2)
 
 
 def _short(name: str) -> str:
@@ -317,8 +323,10 @@ def normalize_short_forms(entities: list[Entity], agency: str | None, place: Pla
     if not names:
         return
     for e in entities:
-        if e.label == "AGENCY" and re.sub(r"\s+", "", e.normalized or e.value or "") in names:
-            e.normalized = agency
+        if e.label == "AGENCY":
+            name = e.normalized or e.value or ""
+            if name in names or ("".join(name.split()) in names):
+                e.normalized = agency
 
 
 def _year(doc: Doc, title: str | None) -> int | None:

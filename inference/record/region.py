@@ -109,14 +109,19 @@ def locate(agency: str | None, context: str = "") -> Place:
     table = division_table()
     if not agency or table is None:
         return Place(None, None, body=agency or "")
-    name = re.sub(r"\s+", "", agency)
-    chain, words, rest = _divisions(name, table)
+    chain, words, rest = _split("".join(agency.split()))
     township = _TOWNSHIP.match(rest) is not None
     zone = _ZONE.match(rest)
     level = _level(chain, rest, township, zone is not None)
     region = _region(_settle(chain, table, context), table) if chain else None
     zone_word = zone.group() if zone else ""
-    return Place(region, level, tuple(words), zone_word, rest[len(zone_word):])
+    return Place(region, level, words, zone_word, rest[len(zone_word):])
+
+
+@lru_cache(maxsize=256)
+def _split(name: str) -> tuple[tuple[tuple[Division, ...], ...], tuple[str, ...], str]:
+    chain, words, rest = _divisions(name, division_table())
+    return tuple(chain), tuple(words), rest
 
 
 def _divisions(name: str, table: Table) -> tuple[list[tuple[Division, ...]], list[str], str]:

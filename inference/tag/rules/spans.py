@@ -52,6 +52,8 @@ _TABLE_ROW = re.compile(r"\t|\|")
 _CELL_NUMBER = re.compile(r"(?:(?<=[\t|])|^)[ ]*(-?\d+(?:\.\d+)?)[ ]*(?=[\t|]|$)")
 
 _GENERIC_BEFORE = ("全", "各", "有关", "相关", "上级", "下级", "所属", "其他", "各级", "基层", "乡", "该", "本", "兄弟", "对口", "省级", "市级", "县级", "区级")
+_GENERIC_BY_LENGTH = tuple((n, frozenset(g for g in _GENERIC_BEFORE if len(g) == n))
+                           for n in sorted({len(g) for g in _GENERIC_BEFORE}))
 _BAD_NEXT = {
     "委": "托员屈派",
     "办": "理结件事法好成学文",
@@ -71,6 +73,7 @@ _BAD_NEXT = {
 # Bodies that start a new span even right after another body's name: 区人大|政协.
 _NEW_BODY = {"人大", "政协", "人民政府", "政府", "党委", "纪委", "人大常委会"}
 _CLOSING = (gz.SUFFIX, gz.NAME)
+_PLACED = {gz.REGION, gz.ZONE, gz.LEVEL, gz.STEM, gz.NAME}  # kinds that make a body definite
 _CONNECTORS = {"和", "与", "及"}
 _CONNECTOR = gz.Component(gz.WEAK, 1)
 _MONEY_ROW = re.compile(r"行政事业性收费|收费金额|减免金额")
@@ -165,14 +168,14 @@ class RuleSpanTagger:
     def _agencies(self, text: str, start: int, end: int) -> list[_Match]:
         """Chains of contiguous components ending in a suffix: 南岗区|营商环境建设监督|局."""
         longest: dict[int, gz.Component] = {}
+        # Matches come by increasing end, so of those starting at one place the longest comes last.
         for e, comp in self.automaton.iter(text, start, end):
-            s = e + 1 - comp.length
-            if s not in longest or comp.length > longest[s].length:
-                longest[s] = comp
+            longest[e + 1 - comp.length] = comp
         out: list[_Match] = []
         consumed = start
+        dead: set[int] = set()  # where an unclosed chain had a component: a chain from there fails alike
         for i in sorted(longest):
-            if i < consumed:
+            if i < consumed or i in dead:
                 continue
             chain = []
             j = i
@@ -189,12 +192,16 @@ class RuleSpanTagger:
             if closed:
                 out.extend(_chain_agencies(text, chain, start))
                 consumed = j
+            else:
+                dead.update(pos for pos, _ in chain)
         return out
 
 
 def _chain_agencies(text: str, chain: list[tuple[int, gz.Component]], floor: int) -> list[_Match]:
     """Split a chain into agencies: a level word or region after a suffix starts a new one
     (县委|县政府, a list); a stem or suffix after one continues it (an internal office)."""
+    if not any(c.kind in _PLACED for _, c in chain):
+        return []  # no group can name a place or a department: 办理, 处理, 部分 …
     groups: list[list[tuple[int, gz.Component]]] = [[]]
     inherited: set[int] = set()  # groups that share the previous group's region prefix (区人大|政协)
     joined: set[int] = set()  # groups after a 和/与/及 that follows a whole body (区人大|与|政协)
@@ -214,7 +221,9 @@ def _chain_agencies(text: str, chain: list[tuple[int, gz.Component]], floor: int
         groups[-1].append((pos, comp))
         closed = closed or comp.kind in _CLOSING
     out = []
+    placed = False  # the group before names its place or department (what an inherited group shares)
     for n, group in enumerate(groups):
+        shares, placed = placed, False
         while group and text[group[0][0] : group[0][0] + group[0][1].length] in _CONNECTORS:
             group = group[1:]  # 和/与/及 cannot start a name
         if n in joined and group and text[group[0][0] : group[0][0] + group[0][1].length] in _NEW_BODY:
@@ -230,8 +239,8 @@ def _chain_agencies(text: str, chain: list[tuple[int, gz.Component]], floor: int
         if group[0][1].kind == gz.WEAK and not any(c.kind in (gz.STEM, gz.REGION, gz.ZONE, gz.LEVEL, gz.NAME) for _, c in group):
             continue
         kinds = {c.kind for _, c in group}
-        if not kinds & {gz.REGION, gz.ZONE, gz.LEVEL, gz.STEM, gz.NAME} and n not in inherited:
-            continue
+        if not kinds & _PLACED and not (n in inherited and shares):
+            continue  # 主合办人大代表: 人大 after 办 shares no place
         if _bare_ban(text, group):
             continue
         if kinds <= {gz.LEVEL, gz.SUFFIX, gz.WEAK} and group[0][1].kind == gz.LEVEL and group[0][1].length == 1 \
@@ -241,7 +250,7 @@ def _chain_agencies(text: str, chain: list[tuple[int, gz.Component]], floor: int
         e = group[-1][0] + group[-1][1].length
         if group[0][1].kind == gz.ZONE:
             s = _zone_prefix(text, s, floor)
-        if any(text[max(floor, s - len(g)) : s] == g for g in _GENERIC_BEFORE):
+        if any(text[max(floor, s - k) : s] in words for k, words in _GENERIC_BY_LENGTH):
             continue
         if s > floor and text[s - 1] == "我" and group[0][1].kind == gz.LEVEL and len(group) > 1:
             s = group[1][0]  # 我区|管委会办公室: the office is named, 我区 is not
@@ -251,6 +260,7 @@ def _chain_agencies(text: str, chain: list[tuple[int, gz.Component]], floor: int
             continue  # 国务院令第711号 is a reference
         e = _alias(text, e)
         out.append(_Match(s, e, "AGENCY"))
+        placed = True
     return out
 
 
