@@ -258,6 +258,8 @@ def _chain_agencies(text: str, chain: list[tuple[int, gz.Component]], floor: int
             continue  # 206个社区便民服务站: a count of facilities, not a body
         if text[s:e] == "国务院" and text[e:e + 1] == "令":
             continue  # 国务院令第711号 is a reference
+        if text[s:e] == "政府" and text.startswith(("门户网站", "网站"), e):
+            continue  # 我区政府网站, 管委会政府门户网站: a bare 政府 there names the site, not a body
         e = _alias(text, e)
         out.append(_Match(s, e, "AGENCY"))
         placed = True
