@@ -12,8 +12,8 @@ the table stood. Each shape then writes that form as a file a real reader would 
                    empty cells as blank lines (blank_cells) or gone (no_empty_cells)
     run_together   cells glued (本年新收政府信息公开申请数量640020470), one row a line (rows)
                    or the whole report on one line (one_line), as one-line crawls are
-    sparse         empty cells vanish and zeros of table 3's applicant columns are blank,
-                   so a row reads "2 2" (spaced) or "22" (glued)
+    sparse         empty cells vanish (zeros_kept); and zeros of table 3's applicant columns
+                   written blank too, so a row reads "2 2" (spaced) or "22" (glued)
     split_rows     separated, with the largest table split over two pages: a page footer
                    (- 3 -), the header repeated, one row label wrapped over two lines
     word_html      Word's "save as web page": a <span> per run, <o:p></o:p>, mso styles,
@@ -75,7 +75,7 @@ SHAPES = ("separated", "pipe", "markdown", "cell_per_line", "run_together", "spa
 VARIANTS: dict[str, tuple[str, ...]] = {
     "cell_per_line": ("blank_cells", "no_empty_cells"),
     "run_together": ("rows", "one_line"),
-    "sparse": ("spaced", "glued"),
+    "sparse": ("zeros_kept", "spaced", "glued"),
     "word_html": ("utf-8", "gbk"),
 }
 REPO = Path(__file__).resolve().parents[2]
@@ -198,9 +198,17 @@ def dom_rows(grid: Grid) -> list[list[str]]:
 class RowFact:
     row: int  # index into grid.rows
     label: str
-    numbers: tuple[str, ...]  # the row's own figures, in order
-    keys: tuple[tuple[str, int | str], ...]  # (key, position in numbers) or (block key, "part")
+    values: tuple[str, ...]  # the row's own value cells after its label, in order; "" = an empty cell
+    keys: tuple[tuple[str, int | str], ...]  # (key, position in values) or (block key, "part")
     constraint: str  # "sum" (last = sum of the others) | "groups" (table 4) | "free"
+
+    @property
+    def numbers(self) -> tuple[str, ...]:
+        return tuple(v for v in self.values if v)
+
+    def value(self, pos: int | str) -> str:
+        """The figure at a key's position ("" when that cell is empty: not stated)."""
+        return self.numbers[-1] if pos == "part" or pos == -1 else self.values[pos]
 
 
 _T3_DIRECT = (("requests.received", ("本年新收",)), ("requests.carried_over", ("上年结转",)),
@@ -234,12 +242,14 @@ def row_facts(grid: Grid) -> list[RowFact]:
             if s.origin in ("own", "row") and s.text and not is_number(s.text) and (not labels or labels[-1] != s.text):
                 labels.append(s.text)
         label = simplified(_SPACE.sub("", "".join(labels)))
-        numbers = tuple(s.text.strip() for s in row if s.origin == "own" and is_number(s.text))
-        if not numbers:
+        own = [s.text.strip() for s in row if s.origin == "own"]
+        last_label = max((i for i, t in enumerate(own) if t and not is_number(t)), default=-1)
+        values = tuple(t for t in own[last_label + 1:] if not t or is_number(t))
+        if not any(values):
             continue
-        keys, constraint = _row_keys(grid.kind, label, len(numbers), layout_2019)
+        keys, constraint = _row_keys(grid.kind, label, len(values), layout_2019)
         if keys:
-            facts.append(RowFact(r, label, numbers, keys, constraint))
+            facts.append(RowFact(r, label, values, keys, constraint))
     return facts
 
 
@@ -305,10 +315,13 @@ def grid_metrics(grid: Grid) -> dict:
     parts: dict[str, list] = {}
     for fact in row_facts(grid):
         for key, pos in fact.keys:
+            figure = fact.value(pos)
+            if not figure:
+                continue  # an empty cell states nothing
             if pos == "part":
-                parts.setdefault(key, []).append(_num(fact.numbers[-1]))
+                parts.setdefault(key, []).append(_num(figure))
             else:
-                out.setdefault(key, _num(fact.numbers[pos]))
+                out.setdefault(key, _num(figure))
     for key, values in parts.items():
         out.setdefault(key, sum(values))
     return out
@@ -865,10 +878,13 @@ def splice(text: str, lines: list[tuple[int, str]], regions: list[tuple[int, int
     return blocks
 
 
-def load_reports(gold_files: Iterable[str | Path] = GOLD_FILES, seed: int = 0) -> list[Report]:
-    """Every annotated report that states figures, in the neutral form."""
+def load_reports(gold_files: Iterable[str | Path] = GOLD_FILES, seed: int = 0,
+                 ids: Iterable[str] | None = None) -> list[Report]:
+    """Every annotated report that states figures (or those of `ids`), in the neutral form."""
+    wanted = set(ids) if ids is not None else None
     docs = load_gold([Path(p) for p in gold_files])
-    return [build_report(d, seed) for d in docs if (d.record or {}).get("metrics")]
+    return [build_report(d, seed) for d in docs
+            if (d.record or {}).get("metrics") and (wanted is None or d.id in wanted)]
 
 
 # --- unsure keys: what a shape leaves undecidable --------------------------------------
@@ -954,10 +970,14 @@ def glued_unsure(grid: Grid, zero_blank: bool = False) -> frozenset:
     unsure: set[str] = set()
     for fact in row_facts(grid):
         blank = zero_blank and grid.kind == "table3"
-        present = tuple(n for n in fact.numbers[:-1] if not (blank and _num(n) == 0)) + fact.numbers[-1:]
-        readings = splits(present if blank else fact.numbers, fact.constraint, zero_blank=blank)
+        numbers = fact.numbers
+        present = tuple(n for n in numbers[:-1] if not (blank and _num(n) == 0)) + numbers[-1:]
+        readings = splits(present if blank else numbers, fact.constraint, zero_blank=blank)
         for key, pos in fact.keys:
-            p = -1 if pos == "part" or blank else pos
+            if not fact.value(pos):
+                continue
+            # the key's place among the figures written (empty cells are not in the run)
+            p = -1 if pos in ("part", -1) or blank else sum(1 for v in fact.values[:pos] if v)
             values = {_num(r[p]) for r in readings}
             if len(values) != 1:
                 unsure.add(key)
@@ -970,8 +990,7 @@ def vanish_unsure(grid: Grid) -> set[str]:
     for fact in row_facts(grid):
         if fact.constraint == "sum":
             continue  # the 总计 is last wherever the other cells went
-        row = [c.text for c in grid.rows[fact.row]]
-        if any(not t.strip() for t in row[1:]):
+        if not all(fact.values):
             unsure.update(k for k, _ in fact.keys)
     return unsure
 
@@ -1015,9 +1034,9 @@ def _zero_blank(grid: Grid) -> list[list[str]]:
     return out
 
 
-def sparse_table(grid: Grid, glued: bool) -> str:
+def sparse_table(grid: Grid, glued: bool, zeros_blank: bool = True) -> str:
     lines = []
-    for row in _zero_blank(grid):
+    for row in (_zero_blank(grid) if zeros_blank else dom_rows(grid)):
         cells = [t for t in row if t.strip()]
         if not cells:
             continue
@@ -1069,7 +1088,7 @@ def render_text(report: Report, shape: str, variant: str, rng: random.Random) ->
     if shape == "cell_per_line":
         return _paragraph_text(report, lambda g: cell_per_line_table(g, variant == "blank_cells"), sep="\n\n")
     if shape == "sparse":
-        return _paragraph_text(report, lambda g: sparse_table(g, variant == "glued"))
+        return _paragraph_text(report, lambda g: sparse_table(g, variant == "glued", variant != "zeros_kept"))
     if shape == "run_together":
         if variant == "rows":
             return _paragraph_text(report, lambda g: run_together_table(g, False))
