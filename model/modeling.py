@@ -29,18 +29,37 @@ class GongkaiTagger(BertPreTrainedModel):
         self.post_init()
 
     def forward(self, input_ids=None, attention_mask=None, token_type_ids=None, span_labels=None,
-                section_labels=None, task: str = "span", **kwargs):
+                section_labels=None, task: str | None = None, **kwargs):
+        """task "span" (logits per token), "section" (logits per sequence from [CLS]) or "both":
+        one encoder pass serving both heads. Without `task`, the labels given decide. In training
+        batches may mix rows of both kinds: a label of -100 leaves a row (or token) out of a loss."""
+        if task is None:
+            task = ("both" if span_labels is not None and section_labels is not None
+                    else "section" if section_labels is not None else "span")
         hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
         hidden = self.dropout(hidden)
-        if task == "section":
-            logits = self.section_head(hidden[:, 0])
-            loss = nn.functional.cross_entropy(logits, section_labels) if section_labels is not None else None
-        else:
-            logits = self.span_head(hidden)
-            loss = None
+        out: dict = {"loss": None}
+        if task in ("span", "both"):
+            out["span_logits"] = self.span_head(hidden)
             if span_labels is not None:
-                loss = nn.functional.cross_entropy(logits.view(-1, logits.size(-1)), span_labels.view(-1), ignore_index=-100)
-        return {"loss": loss, "logits": logits}
+                out["loss"] = _masked_cross_entropy(out["span_logits"], span_labels)
+        if task in ("section", "both"):
+            out["section_logits"] = self.section_head(hidden[:, 0])
+            if section_labels is not None:
+                loss = _masked_cross_entropy(out["section_logits"], section_labels)
+                out["loss"] = loss if out["loss"] is None else out["loss"] + loss
+        out["logits"] = out["section_logits"] if task == "section" else out["span_logits"]
+        return out
+
+
+def _masked_cross_entropy(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy over the labels that are not -100; zero (not NaN) when there are none,
+    as in a batch without a row of that kind."""
+    logits, labels = logits.reshape(-1, logits.size(-1)), labels.reshape(-1)
+    keep = labels != -100
+    if not bool(keep.any()):
+        return logits.sum() * 0.0
+    return nn.functional.cross_entropy(logits[keep], labels[keep])
 
 
 def load_tagger(path: str, **kwargs) -> GongkaiTagger:

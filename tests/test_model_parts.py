@@ -61,75 +61,8 @@ def test_silver_prose_and_cluener_take_rule_spans_and_no_sections(tmp_path):
 
     build_and_save([d.text for d in docs] + [doc.text], tmp_path / "tok", min_count=1)
     tok = AutoTokenizer.from_pretrained(str(tmp_path / "tok"))
-    ex = doc_examples(tok, doc, doc.text)
-    assert ex.sections == [] and len(ex.spans) == 1  # spans only: silver text has no report sections
-
-
-@pytest.mark.slow
-def test_pretrain_tiny_runs_and_resumes(tmp_path):
-    import argparse
-
-    from gongkai.training.fit.pretrain import add_arguments, main
-
-    parser = argparse.ArgumentParser()
-    add_arguments(parser)
-    args = parser.parse_args(["--size", "tiny", "--out", str(tmp_path / "pt"), "--max-chars", "30000", "--max-steps", "6",
-                              "--save-steps", "3", "--batch-size", "4", "--seq-len", "64"])
-    assert main(args) == 0
-    assert (tmp_path / "pt" / "final" / "model.safetensors").exists()
-    assert (tmp_path / "pt" / "checkpoint-6").exists()
-    args.max_steps = 8
-    assert main(args) == 0  # resumes from checkpoint-6
-    assert (tmp_path / "pt" / "checkpoint-8").exists()
-    # fine-tuning starts from the pretrained encoder (any BERT folder works the same way)
-    from gongkai.training.data.synthetic import generate
-    from gongkai.training.fit.train import train
-
-    info = train(str(tmp_path / "pt" / "final"), "tiny", [(d, d.text) for d in generate(2, seed=1)], tmp_path / "ft",
-                 epochs=1, batch_size=8)
-    assert info["base"].endswith("final") and (tmp_path / "ft" / "model.safetensors").exists()
-
-
-@pytest.mark.slow
-def test_training_tiny_loss_falls_and_the_folder_reloads_and_tags(tmp_path):
-    import json
-
-    from gongkai.inference import Pipeline
-    from gongkai.training.data.synthetic import generate
-    from gongkai.training.fit.train import train
-
-    from conftest import seed
-
-    docs = [(d, d.text) for d in generate(5, seed=5)]
-    out = tmp_path / "model"
-    info = train(None, "tiny", docs, out, epochs=4, batch_size=8, lr=3e-3)
-    assert info["loss_last"] < info["loss_first"]
-    assert json.loads((out / "config.json").read_text())["span_tags"][0] == "O"
-    assert "## Training" in (out / "README.md").read_text(encoding="utf-8")  # the model card
-    for mode in ("model", "hybrid"):
-        record = Pipeline.default(model=out, mode=mode).extract_path(seed(4))
-        assert record.error is None
-        assert {p.source for p in record.paragraphs} <= {"model", "rules"}
-        if mode == "model":
-            assert {p.source for p in record.paragraphs} == {"model"}
-        for e in record.entities:
-            assert record.text[e.start:e.end] == e.text and e.source in ("model", "rules")
-    # the hybrid keeps every rule span: never below the rules
-    rules = {(e.start, e.end, e.label) for e in Pipeline.rules().extract_path(seed(4)).entities}
-    hybrid = {(e.start, e.end, e.label) for e in Pipeline.default(model=out).extract_path(seed(4)).entities}
-    assert rules <= hybrid
-    # shipping halves the file (float16) and the copy still loads and tags
-    from gongkai.training.release.card import write_card
-    from gongkai.training.release.ship import ship
-
-    shipped = tmp_path / "shipped"
-    ship(out, shipped)
-    assert (shipped / "model.safetensors").stat().st_size < 0.6 * (out / "model.safetensors").stat().st_size
-    speed = {"threads": 2, "chars_per_s": 30000.0, "s_per_10k": 0.33, "peak_mib": 700.0, "reports": 1, "chars": 100}
-    write_card(shipped, [{"name": "hybrid", "sections": 1.0, "micro": 0.9}], speed)
-    card = (shipped / "README.md").read_text(encoding="utf-8")
-    assert "| hybrid | 1.000 |" in card and "30,000 characters/s" in card
-    assert Pipeline.default(model=shipped).extract_path(seed(4)).error is None
+    rows = doc_examples(tok, doc, doc.text)
+    assert len(rows) == 1 and "span_labels" in rows[0]  # spans only: silver text has no report sections
 
 
 def test_no_model_means_rules_with_a_warning(tmp_path):

@@ -110,3 +110,19 @@ def load_cluener(path: Path, label: str = "government") -> list[tuple[str, set[t
 
 def _single_paragraph_doc(doc_id: str, text: str, spans: list[dict]) -> GoldDoc:
     return GoldDoc(id=doc_id, paragraphs=[{"start": 0, "end": len(text), "section": None}], spans=spans, text=text)
+
+
+CLUENER_LABELS = ("address", "book", "company", "game", "government", "movie", "name", "organization", "position",
+                  "scene")
+
+
+def load_cluener_all(path: Path) -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """CLUENER2020 sentences with all ten labels, as end-exclusive (start, end, label)."""
+    from gongkai.training.data.corpus import json_stream
+
+    out = []
+    for obj in json_stream(path):
+        spans = sorted((s, e + 1, label) for label, names in (obj.get("label") or {}).items()
+                       for positions in names.values() for s, e in positions)
+        out.append((obj["text"], spans))
+    return out
