@@ -258,3 +258,18 @@ def test_a_title_inside_a_sentence_is_not_the_title(pipeline):
 def test_agency_from_a_title_that_is_a_notice():
     # The office publishes; the body whose report it is reports.
     assert agency_from_title("淮安市人民政府办公室关于印发淮安市人民政府2023年政府信息公开工作年度报告") == "淮安市人民政府"
+
+
+def test_a_heading_line_names_the_body_when_the_title_does_not(pipeline):
+    text = ("2023年政府信息公开工作年度报告\n河北省工业和信息化厅\n"
+            "本报告根据《中华人民共和国政府信息公开条例》编制。\n一、总体情况\n2023年，省工信厅……\n")
+    r = pipeline.extract_text(text, "heading")
+    assert r.agency == "河北省工业和信息化厅" and r.level == "department"
+    assert [e.normalized for e in r.entities if e.text == "省工信厅"] == ["河北省工业和信息化厅"]
+
+
+def test_the_signature_names_the_body_when_nothing_else_does(pipeline):
+    text = ("2023年政府信息公开工作年度报告\n本报告根据《中华人民共和国政府信息公开条例》编制。\n一、总体情况\n"
+            "2023年，县政府加强政务公开。\n二、其他需要报告的事项\n本年度未收取信息处理费。\n沭阳县人民政府\n2024年1月20日\n")
+    r = pipeline.extract_text(text, "signature")
+    assert r.agency == "沭阳县人民政府" and r.region["adcode"] == "321322"

@@ -26,8 +26,8 @@ class Metadata:
 
     def __call__(self, doc: Doc) -> Doc:
         view_texts = [doc.view_text(p) for p in doc.paragraphs]
-        doc.title_view, doc.title = _title(doc, view_texts)
-        doc.agency = _agency(doc, doc.title_view)
+        doc.title_view, doc.title, after = _title(doc, view_texts)
+        doc.agency = _agency(doc, doc.title_view, view_texts, after)
         doc.year = _year(doc, doc.title_view)
         doc.published = _published(doc)
         doc.format = _format(doc, doc.year)
@@ -53,8 +53,8 @@ _TITLE_WINDOW = 30  # paragraphs searched back from the report's start
 _META_TITLES = (("crawler", "title"), ("html_title", None), ("docx_title", None))
 
 
-def _title(doc: Doc, texts: list[str]) -> tuple[str | None, str | None]:
-    """(title in the view's Simplified script, title as written)."""
+def _title(doc: Doc, texts: list[str]) -> tuple[str | None, str | None, int | None]:
+    """(title in the view's Simplified script, title as written, the paragraph after it)."""
     found = _text_title(doc, texts)
     if found is not None:
         views, origs = [], []
@@ -63,10 +63,10 @@ def _title(doc: Doc, texts: list[str]) -> tuple[str | None, str | None]:
             os_, oe = doc.view.to_original(vs + a, vs + b)
             views.append(texts[i][a:b].strip())
             origs.append(doc.text[os_:oe].strip())
-        return "".join(views), "".join(origs)
+        return "".join(views), "".join(origs), found[-1][0] + 1
     for title in meta_titles(doc):
-        return normalize(title, doc.view.script).text, title
-    return None, None
+        return normalize(title, doc.view.script).text, title, None
+    return None, None, None
 
 
 def meta_titles(doc: Doc) -> list[str]:
@@ -218,14 +218,26 @@ def agency_from_title(title: str | None) -> str | None:
     return name if 2 <= len(name) <= 40 and re.search(r"[\u4e00-\u9fff]", name) else None
 
 
-def _agency(doc: Doc, title: str | None) -> str | None:
+def _agency(doc: Doc, title: str | None, texts: list[str], after: int | None) -> str | None:
+    """The body the title names; else a heading line under the title that is one body's name
+    (2023年政府信息公开工作年度报告 / 河北省工业和信息化厅); else the body of a title the reader
+    or crawler saw; else the report's signature (a name alone on a line near the end)."""
     name = agency_from_title(title)
     if name:
         return name
+    lines = _name_lines(doc, texts)
+    if after is not None:
+        for i in (after, after + 1):
+            if i in lines:
+                return lines[i]
     for other in meta_titles(doc):
         name = agency_from_title(normalize(other, doc.view.script).text)
         if name:
             return name
+    body = [i for i in _body(doc) if doc.paragraphs[i].section != "boilerplate"]
+    for i in reversed(body[-6:]):
+        if i in lines:
+            return lines[i]
     # No title names the body: the first government body named in the report's own text.
     agencies = [e for e in doc.entities if e.label == "AGENCY" and e.normalized]
     for suffix in ("人民政府", "管委会", "政府", "局", "委员会"):
@@ -233,6 +245,16 @@ def _agency(doc: Doc, title: str | None) -> str | None:
             if e.normalized.endswith(suffix):
                 return e.normalized
     return agencies[0].normalized if agencies else None
+
+
+def _name_lines(doc: Doc, texts: list[str]) -> dict[int, str]:
+    """Paragraphs that are one AGENCY span and nothing else, with its Simplified name."""
+    out = {}
+    for e in doc.entities:
+        if e.label == "AGENCY" and e.paragraph is not None and e.normalized \
+                and "".join(texts[e.paragraph].split()) == "".join(doc.view_text(e).split()):
+            out.setdefault(e.paragraph, e.normalized)
+    return out
 
 
 # --- short forms of the body's name ------------------------------------------------------
