@@ -25,23 +25,15 @@ from pathlib import Path
 
 from gongkai.inference import Pipeline
 from gongkai.training.data.annotations import document_bytes, load_gold
-from gongkai.training.data.shapes import (GOLD_FILES, SHAPES, Rendered, ShapeRow, extract_and_score, load_reports,
-                                          pdf_unavailable, per_shape, render, render_all, shape_variants)
+from gongkai.training.data.shapes import (GOLD_FILES, SHAPES, Rendered, ShapeRow, extract_and_score, grid_metrics,
+                                          load_reports, pdf_unavailable, per_shape, render, render_all, shape_variants)
 
-TABLE2 = ("proactive.regulations", "proactive.normative_documents", "proactive.licensing", "proactive.punishment",
-          "proactive.coercion", "proactive.admin_fees")
-TABLE4 = ("review.", "litigation.direct", "litigation.after_review")
+PLACES = {"table2": "table 2", "table3": "table 3", "table4": "table 4", "stats": "statistics table"}
 
 
-def key_group(key: str) -> str:
-    """Where a key's figure lives in a report, for grouping the misses."""
-    if key.startswith(TABLE2):
-        return "table 2"
-    if key.startswith("requests."):
-        return "table 3 / requests"
-    if key.startswith(TABLE4):
-        return "table 4 / review"
-    return "prose (published, litigation total, fees)"
+def places(reports) -> dict[tuple[str, str], str]:
+    """(report, key) → where the rendered documents state that figure: a table, or the prose."""
+    return {(r.id, key): PLACES[g.kind] for r in reports for g in r.grids for key in grid_metrics(g)}
 
 
 def originals(ids: set[str] | None) -> list[Rendered]:
@@ -59,11 +51,13 @@ def originals(ids: set[str] | None) -> list[Rendered]:
 
 def print_table(rows: list[ShapeRow], title: str) -> None:
     print(f"\n{title}")
-    print(f"{'shape':<30} {'docs':>5} {'keys':>5} {'right':>6} {'accuracy':>9} {'missing':>8} {'wrong':>6} {'wrong+':>7}")
+    print(f"{'shape':<30} {'docs':>5} {'keys':>5} {'unsure':>6} {'right':>6} {'accuracy':>9} {'missing':>8} {'wrong':>6} "
+          f"{'wrong+':>7}")
     for r in rows:
         acc = f"{r.accuracy:.3f}" if r.accuracy is not None else "-"
-        print(f"{r.shape:<30} {r.documents:>5} {r.keys:>5} {r.right:>6} {acc:>9} {r.missing:>8} {r.wrong:>6} "
+        print(f"{r.shape:<30} {r.documents:>5} {r.keys:>5} {r.unsure:>6} {r.right:>6} {acc:>9} {r.missing:>8} {r.wrong:>6} "
               f"{r.wrong_beyond_gold:>7}")
+    print("(unsure: gold keys the shape leaves undecidable, right when left out; wrong+: wrong beyond the gold)")
 
 
 def write_folder(folder: Path, report_id: str, seed: int) -> None:
@@ -109,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     ids = set(args.reports.split(",")) if args.reports else None
     t0 = time.perf_counter()
     reports = load_reports(seed=args.seed, ids=ids)
+    tr = time.perf_counter()
     rendered = render_all(reports, shapes, args.seed)
     t1 = time.perf_counter()
     pipeline = Pipeline.rules()
@@ -117,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     reference = [] if args.no_original else extract_and_score(originals(ids), pipeline)
     rows, variants = per_shape(scores), per_shape(scores, by_variant=True)
     print(f"{len(reports)} reports × {len(shape_variants(shapes))} shape variants = {len(rendered)} documents; "
-          f"rendered in {t1 - t0:.1f} s, extracted in {t2 - t1:.1f} s (rough: a shared machine)")
+          f"reports read in {tr - t0:.1f} s, rendered in {t1 - tr:.1f} s, extracted in {t2 - t1:.1f} s "
+          "(rough: a shared machine)")
     for r in reports:
         for note in r.notes:
             if "figures equal to the gold" not in note:
@@ -125,9 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     print_table(per_shape(reference) + rows, "metric accuracy per shape (share of gold keys right)")
     print_table(variants, "per variant")
     misses = [m for s in scores for m in s.misses]
-    print("\nmisses by where the figure lives (shape: group kind count)")
+    where = places(reports)
+    print("\nmisses by where the rendered document states the figure (shape: place kind count)")
     for shape in [r.shape for r in rows]:
-        counts = Counter((key_group(m.key), m.kind) for m in misses if m.shape.split("/")[0] == shape)
+        counts = Counter((where.get((m.report, m.key), "prose"), m.kind) for m in misses if m.shape.split("/")[0] == shape)
         if counts:
             print(f"  {shape}: " + "; ".join(f"{g} {k} {n}" for (g, k), n in counts.most_common()))
     print("\nmisses (report, shape, key, gold, got)")
@@ -141,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
         out = {"reports": [r.id for r in reports], "notes": {r.id: list(r.notes) for r in reports},
                "shapes": [asdict(r) | {"accuracy": r.accuracy} for r in per_shape(reference) + rows],
                "variants": [asdict(r) | {"accuracy": r.accuracy} for r in variants],
-               "misses": [asdict(m) for s in reference + scores for m in s.misses],
+               "misses": [asdict(m) | {"place": where.get((m.report, m.key), "prose")}
+                          for s in reference + scores for m in s.misses],
                "unsure": {f"{s.rendered.report} {s.rendered.label}": sorted(s.rendered.unsure)
                           for s in scores if s.rendered.unsure}}
         Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=1, default=str), encoding="utf-8")

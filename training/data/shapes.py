@@ -1534,6 +1534,7 @@ class ShapeRow:
     missing: int
     wrong: int
     wrong_beyond_gold: int
+    unsure: int = 0  # gold keys the shape leaves undecidable (right when left out)
 
     @property
     def accuracy(self) -> float | None:
@@ -1551,7 +1552,8 @@ def per_shape(scores: Iterable[Score], by_variant: bool = False) -> list[ShapeRo
         misses = [m for s in group for m in s.misses]
         rows.append(ShapeRow(name, len(group), sum(s.total for s in group), sum(s.right for s in group),
                              sum(m.kind in ("missing", "error") for m in misses), sum(m.kind == "wrong" for m in misses),
-                             sum(m.kind == "wrong beyond gold" for m in misses)))
+                             sum(m.kind == "wrong beyond gold" for m in misses),
+                             sum(len(s.rendered.unsure) for s in group)))
     return rows
 
 
