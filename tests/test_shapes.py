@@ -85,6 +85,20 @@ def test_sparse_rows_lose_their_empty_cells_and_blank_zeros():
     assert sparse_table(grid, glued=True).split("\n")[0] == "一、本年新收政府信息公开申请数量22"
 
 
+def test_a_table_region_is_replaced_by_its_grid_and_keeps_its_section_headings():
+    from gongkai.training.data.shapes import place_tables
+
+    lines = ["二、主动公开政府信息情况\t\t\t", "第二十条第（一）项\t\t\t", "规章\t0\t0\t0", "- 2 -",
+             "三、收到和处理政府信息公开申请情况", "（本列数据的勾稽关系为：…）\t\t\t申请人情况", "一、本年新收政府信息公开申请数量\t\t\t21",
+             "四、结转下年度继续办理\t\t\t2", "四、政府信息公开行政复议、行政诉讼情况", "行政复议\t\t行政诉讼", "1\t0\t0\t0\t1",
+             "五、存在的主要问题及改进情况", "一是公开质量有待提高。"]
+    t3, t4 = gold_table3(TOTALS, "2021", random.Random(0)), table4_grid(T4)
+    blocks, unplaced = place_tables(lines, {"table3": t3, "table4": t4})
+    assert unplaced == []
+    assert blocks == ["二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", t3, "四、政府信息公开行政复议、行政诉讼情况", t4,
+                      "五、存在的主要问题及改进情况", "一是公开质量有待提高。"]
+
+
 def test_word_html_is_html_with_word_markup_and_shows_the_text():
     from bs4 import BeautifulSoup
 
@@ -178,6 +192,13 @@ def test_rendered_prose_is_the_reports_own_text(reports):
     assert "全年主动公开我区各级单位政府信息2645条" in text
     assert "640020470" not in text  # the crawl's run-together table is gone, the page's cells stand there
     assert "一、本年新收政府信息公开申请数量\t\t\t64\t0\t\t0\t2\t0\t4\t70" in text
+    for report in reports:  # every figure a table row states is in the text, in every text shape
+        for shape, variant in shape_variants(("separated", "cell_per_line", "run_together", "split_rows")):
+            text = render(report, shape, variant).data.decode("utf-8")
+            for grid in report.grids:
+                for fact in row_facts(grid):
+                    for key, pos in fact.keys:
+                        assert not fact.value(pos) or fact.value(pos) in text, (report.id, shape, key)
 
 
 def _accuracy(reports, shape):

@@ -562,10 +562,10 @@ def stats_grid(metrics: dict) -> Grid | None:
 
 
 def fill_columns(totals: dict[str, int | float], rng: random.Random) -> dict[str, list]:
-    """Seven figures per table-3 row from its total: natural persons carry the rest of
-    what up to two transfers put in the 商业企业 / 法律服务机构 / 其他 columns. A transfer
-    enters 一 (received), one result row (granted, or the first with room) and （七）总计 in
-    the same column, so the columns balance whenever the totals do."""
+    """Seven figures per table-3 row from its total (generated columns, gold total). Up to
+    two seeded transfers move part of the requests into the 商业企业 / 法律服务机构 / 其他
+    columns; each enters 一 (received), one result row with room and （七）总计 in the same
+    column, so every column balances whenever the totals do. 自然人 gets the rest of a row."""
     rows = {k: [0] * 6 + [v] for k, v in totals.items()}
     integral = all(isinstance(v, int) for v in totals.values())
     received, completed = totals.get("requests.received"), totals.get("requests.completed")
@@ -693,7 +693,7 @@ def table_zones(lines: list[str]) -> list[tuple[int, int]]:
     page footers, table captions, and the short label fragments between them."""
     zones: list[list[int]] = []
     for i, line in enumerate(lines):
-        if not is_table_line(line) or (is_heading(line) and "\t" not in line.strip() and "|" not in line):
+        if not is_table_line(line) or is_heading(line):
             continue
         if zones and all(_gap_line(lines[j]) for j in range(zones[-1][1], i)):
             zones[-1][1] = i + 1
@@ -724,11 +724,12 @@ def place_tables(lines: list[str], grids: dict[str, Grid]) -> tuple[list, list[s
     while i < len(lines):
         if i in zone_at:
             end = zone_at[i]
-            if heading_table in grids and heading_table not in placed:
-                blocks.append(grids[heading_table])
-                placed.add(heading_table)
+            here = heading_table if heading_table in grids else "stats"  # a legacy table has no section of its own
+            if here in grids and here not in placed:
+                blocks.append(grids[here])
+                placed.add(here)
             for j in range(i, end):
-                if is_heading(lines[j]) and "\t" not in lines[j].strip() and "|" not in lines[j]:
+                if is_heading(lines[j]):  # a section heading inside the region stays
                     blocks.append(_clean_line(lines[j]))
                     heading_table = _heading_table(lines[j])
                     if heading_table in grids and heading_table not in placed:
