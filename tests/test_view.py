@@ -125,12 +125,17 @@ def test_metrics_link_to_their_evidence(record):
     assert page.by_id[links["requests.received"]["href"][1:]] == "236件"
 
 
-def test_failed_checks_warnings_and_table3_are_shown(record):
+def test_failed_checks_warnings_and_table3_are_shown(record, pipeline):
     html = render_report(record)
     page = Page(html)
     assert "1 failed check" in page.by_id["failed-checks"]
     assert "received 236 + carried_over 7 = 243" in page.by_id["failed-checks"]
     assert "table lost: 24 table rows have only empty cells" in page.by_id["warnings"]
+    # seed 002 lost its table 3; a report that has one shows its per-applicant columns
+    from test_tables import HEAD, rows
+
+    with_table = pipeline.extract_text(HEAD + "\n".join(rows("\t"))).to_dict()
+    html = render_report(with_table)
     assert 'data-table="table3"' in html and "自然人" in html and "requests.carried_forward" in html
 
 

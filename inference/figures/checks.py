@@ -3,9 +3,7 @@ every figure it needs is stated; a failure is `ok: false` with a readable detail
 from __future__ import annotations
 
 from gongkai.doc import Check, Doc, Metric
-
-RESULT_KEYS = ("granted", "partially_granted", "denied", "unable_to_provide", "not_processed", "other_handling")
-OUTCOME_KEYS = ("upheld", "corrected", "other", "pending")
+from gongkai.metric_keys import RELATIONS, Relation
 
 
 class Checks:
@@ -18,53 +16,31 @@ class Checks:
         return doc
 
 
-def _v(metrics: dict[str, Metric], key: str):
-    m = metrics.get(key)
-    return None if m is None else m.value
-
-
-def _sum_check(name: str, metrics: dict[str, Metric], parts: list[str], total: str) -> Check | None:
-    values = [_v(metrics, k) for k in parts]
-    t = _v(metrics, total)
-    if t is None or any(v is None for v in values):
+def relation_check(rel: Relation, metrics: dict[str, Metric]) -> Check | None:
+    """The relation over the stated figures (None when one of them is not stated)."""
+    if any(k not in metrics for k in rel.plus + rel.minus):
         return None
-    s = sum(values)
-    ok = abs(s - t) < 1e-6
-    expr = " + ".join(f"{k.split('.')[-1]} {v:g}" for k, v in zip(parts, values))
-    return Check(name, ok, f"{expr} = {s:g} {'=' if ok else '≠'} {total.split('.')[-1]} {t:g}")
+    plus = [metrics[k].value for k in rel.plus]
+    minus = [metrics[k].value for k in rel.minus]
+    left, right = sum(plus), sum(minus)
+    ok = abs(left - right) < 1e-6
+    sign = "=" if ok else "≠"
+    if rel.name == "requests.balance":
+        (rec, over), (comp, fwd) = plus, minus
+        return Check(rel.name, ok, f"received {rec:g} + carried_over {over:g} = {left:g} {sign} completed {comp:g} + "
+                                   f"carried_forward {fwd:g} = {right:g}")
+    expr = " + ".join(f"{k.split('.')[-1]} {v:g}" for k, v in zip(rel.plus, plus))
+    return Check(rel.name, ok, f"{expr} = {left:g} {sign} {rel.minus[0].split('.')[-1]} {right:g}")
 
 
 def run_checks(metrics: dict[str, Metric], table_metrics: dict[str, Metric] | None = None,
                text_metrics: dict[str, Metric] | None = None, tables: dict | None = None) -> list[Check]:
-    checks: list[Check] = []
-    balance = _balance(metrics)
-    if balance:
-        checks.append(balance)
-    columns = _balance_per_column((tables or {}).get("table3", {}).get("rows", {}))
-    if columns:
-        checks.append(columns)
-    candidates = [
-        _sum_check("requests.results", metrics, [f"requests.{k}" for k in RESULT_KEYS], "requests.completed"),
-        _sum_check("review.total", metrics, [f"review.{k}" for k in OUTCOME_KEYS], "review.total"),
-        _sum_check("litigation.direct.total", metrics, [f"litigation.direct.{k}" for k in OUTCOME_KEYS], "litigation.direct.total"),
-        _sum_check("litigation.after_review.total", metrics, [f"litigation.after_review.{k}" for k in OUTCOME_KEYS],
-                   "litigation.after_review.total"),
-    ]
-    checks.extend(c for c in candidates if c)
+    checks = [c for c in (relation_check(RELATIONS[0], metrics),
+                          _balance_per_column((tables or {}).get("table3", {}).get("rows", {})),
+                          *(relation_check(rel, metrics) for rel in RELATIONS[1:])) if c]
     if table_metrics and text_metrics:
         checks.extend(_text_vs_table(table_metrics, text_metrics))
     return checks
-
-
-def _balance(metrics: dict[str, Metric]) -> Check | None:
-    rec, comp, fwd = (_v(metrics, f"requests.{k}") for k in ("received", "completed", "carried_forward"))
-    over = _v(metrics, "requests.carried_over")
-    if rec is None or comp is None or fwd is None or over is None:
-        return None
-    left, right = rec + over, comp + fwd
-    ok = abs(left - right) < 1e-6
-    return Check("requests.balance", ok,
-                 f"received {rec:g} + carried_over {over:g} = {left:g} {'=' if ok else '≠'} completed {comp:g} + carried_forward {fwd:g} = {right:g}")
 
 
 def _balance_per_column(rows: dict) -> Check | None:

@@ -11,11 +11,17 @@ from dataclasses import dataclass
 
 from gongkai.doc import Doc, Metric
 from gongkai.inference.figures.values import parse_number
+from gongkai.metric_keys import metric
 
 N = r"(?P<n>\d+(?:,\d{3})*|[零〇一二两三四五六七八九十百千]+)"
 _SP = r"\s*"
+_MORE = r"(?:余|多)?"  # 5500余条: the figure as stated (approx in its span)
 _REQ = r"(?:政府信息公开申请|依申请公开(?:政府信息)?(?:申请)?|信息公开申请|公开申请|申请)"
 _NOT_TABLE = re.compile(r"\t|\|")
+# A figure about requests is read only from a sentence about disclosure requests: 共受理申请
+# 121510件 at a service window is not one (issue: "prose figures only from sentences about
+# 政府信息公开申请").
+_ABOUT_REQUESTS = re.compile(r"信息公开|依申请|公开申请")
 
 REQUEST_SECTIONS = ("overview", "requests", "preamble")
 REVIEW_SECTIONS = ("overview", "requests", "review_litigation", "preamble")
@@ -30,19 +36,24 @@ class MetricPattern:
     zero: bool = False  # the pattern states a zero rather than capturing a number
     fallback: bool = False  # used only when no other pattern of the key matched anywhere
     needs: tuple[str, ...] = ()  # a paragraph without any of these words cannot match (speed)
+    about: re.Pattern | None = None  # the sentence must match this
 
 
 _NEEDS = {"requests": ("申请", "办结", "结转", "公开", "处理"), "review": ("复议",), "litigation": ("诉讼",),
-          "fees": ("费",), "proactive": ("信息",)}
+          "fees": ("费",), "proactive": ("信息", "文件")}
 
 
 def _p(key: str, regex: str, sections: tuple[str, ...], zero: bool = False, fallback: bool = False) -> MetricPattern:
-    return MetricPattern(key, re.compile(regex), sections, zero, fallback, _NEEDS[key.split(".")[0]])
+    metric(key)  # a key the registry does not have is a bug here, not a silent miss
+    about = _ABOUT_REQUESTS if key.startswith("requests.") else None
+    return MetricPattern(key, re.compile(regex), sections, zero, fallback, _NEEDS[key.split(".")[0]], about)
 
 
+_NOT_SENT = r"[^。；;，,]"  # within a clause
 PATTERNS: list[MetricPattern] = [
-    _p("requests.received", rf"(?:新收到|新收|共收到|收到|接收到?)(?:了)?(?:各类|群众|公众|公民、法人(?:或|和)其他组织)?(?:提出)?(?:的)?{_REQ}(?:政府信息)?(?:数|数量|件数)?(?:为|共|共计|合计)?{_SP}{N}{_SP}件", REQUEST_SECTIONS),
-    _p("requests.received", r"(?:未|没有)(?:收到|接到|受理)(?:过)?(?:任何)?(?:群众|公众|公民、法人(?:或|和)其他组织)?(?:的|提出的)?(?:依申请公开|政府信息公开申请|信息公开申请|申请公开)", REQUEST_SECTIONS, zero=True),
+    _p("requests.received", rf"(?:新收到|新收|共收到|收到|接收到?)(?:了)?(?:各类|群众|公众|公民、法人(?:或|和)其他组织)?(?:提出)?(?:的)?{_REQ}(?:政府信息)?(?:数|数量|件数)?(?:为|共|共计|合计)?{_SP}{N}{_SP}(?:件|条|份)", REQUEST_SECTIONS),
+    _p("requests.received", rf"(?:新收到|共收到|收到|接到){_NOT_SENT}{{0,20}}?(?:政府信息公开|依申请公开|信息公开)(?:的)?{_NOT_SENT}{{0,4}}?申请{_SP}{N}{_SP}(?:件|条|份)", REQUEST_SECTIONS),
+    _p("requests.received", rf"(?:未|没有)(?:收到|接到|受理)(?:过)?(?:任何)?{_NOT_SENT}{{0,16}}?(?:依申请公开|(?:政府信息公开|信息公开|申请公开)(?:的)?{_NOT_SENT}{{0,4}}?申请)", REQUEST_SECTIONS, zero=True),
     # 受理 often counts new and carried-over requests together: only when nothing better is said.
     _p("requests.received", rf"(?:共|新)?受理(?:了)?(?:各类)?(?:群众|公众)?(?:的)?{_REQ}(?:政府信息)?(?:共|共计|合计)?{_SP}{N}{_SP}件", REQUEST_SECTIONS, fallback=True),
     _p("requests.carried_over", rf"上(?:一)?年(?:度)?结转(?:的)?(?:政府信息公开|依申请公开)?(?:申请)?(?:数|数量)?(?:为)?{_SP}{N}{_SP}件", REQUEST_SECTIONS),
@@ -55,15 +66,17 @@ PATTERNS: list[MetricPattern] = [
     _p("requests.not_processed", rf"不予处理(?:的)?(?:有)?{_SP}{N}{_SP}件", ("requests", "overview")),
     _p("requests.other_handling", rf"其他处理(?:的)?(?:有)?{_SP}{N}{_SP}件", ("requests", "overview")),
     _p("review.total", rf"(?:被申请|申请|提起|发生|收到)?行政复议(?:申请|案件)?(?:共|数)?(?:为|有)?{_SP}{N}{_SP}(?:件|起)", REVIEW_SECTIONS),
-    _p("review.total", rf"{N}{_SP}(?:件|起)(?:涉及|因)?(?:政府信息公开(?:工作)?(?:的)?)?行政复议", REVIEW_SECTIONS),
-    _p("review.total", r"(?:无|未发生|没有|未收到|未有)(?:因)?(?:政府信息公开(?:工作|申请)?)?(?:而)?(?:引起|引发|被申请|提起|的)?(?:的)?行政复议", REVIEW_SECTIONS, zero=True),
+    _p("review.total", rf"{N}{_SP}(?:件|起|份|宗)(?:涉及|因|有关)?{_NOT_SENT}{{0,12}}?行政复议", REVIEW_SECTIONS),
+    _p("review.total", r"(?:无|未发生|没有|未收到|未有)(?:因|有关|涉及)?(?:政府信息公开(?:工作|申请)?)?(?:而)?(?:引起|引发|被申请|提起|的)?(?:的)?行政复议", REVIEW_SECTIONS, zero=True),
     _p("litigation.total", rf"(?:被提起|提起|发生|收到)?行政诉讼(?:案件)?(?:共|数)?(?:为|有)?{_SP}{N}{_SP}(?:件|起)", REVIEW_SECTIONS),
-    _p("litigation.total", r"(?:无|未发生|没有|未有)[^。；;，,]{0,24}行政诉讼", REVIEW_SECTIONS, zero=True),
-    _p("fees.information_processing_yuan", rf"信息处理费(?:共|合计|为)?{_SP}(?P<n>\d+(?:\.\d+)?){_SP}元", FEE_SECTIONS),
-    _p("fees.information_processing_yuan", r"(?:未|没有|无|不)(?:收取|产生|发生|涉及)[^。；;]{0,20}(?:信息处理费|收费|费用|信息费)|信息处理费[^。；;]{0,12}(?:为零|为0|0元|均未|未收取)|无收取信息费", FEE_SECTIONS, zero=True),
-    _p("proactive.published_items", rf"主动公开(?:各类)?(?:政府|政务)?信息(?:数|总数)?(?:共|共计)?(?:为)?{_SP}{N}{_SP}(?:条|件)", ("overview", "proactive", "preamble")),
-    _p("proactive.published_items", rf"(?:公开|公布|发布)(?:各类)?(?:政府|政务)信息(?:共|共计)?{_SP}{N}{_SP}(?:条|件)", ("overview", "proactive")),
+    _p("litigation.total", r"(?:无|未发生|没有|未有|未收到)[^。；;，,]{0,24}行政诉讼", REVIEW_SECTIONS, zero=True),
+    _p("fees.information_processing_yuan", rf"信息处理费(?:共计|共|合计|为)?{_SP}(?P<n>\d+(?:\.\d+)?){_SP}元", FEE_SECTIONS),
+    _p("fees.information_processing_yuan", r"(?:未|没有|无|不)(?:收取|产生|发生|涉及)[^。；;]{0,20}(?:信息处理费|收费|费用|信息费)|信息处理费[^。；;]{0,12}(?:为零|为0|0元|均未|未收取)|无收取信息费|暂不收费|免费(?:提供|公开)", FEE_SECTIONS, zero=True),
+    _p("proactive.published_items", rf"主动公开(?:各类)?(?:政府|政务)?信息(?:数|总数)?(?:共|共计)?(?:为)?{_SP}{N}{_SP}{_MORE}(?:条|件)", ("overview", "proactive", "preamble")),
+    _p("proactive.published_items", rf"(?:公开|公布|发布)(?:各类)?(?:政府|政务)信息(?:共|共计)?{_SP}{N}{_SP}{_MORE}(?:条|件)", ("overview", "proactive")),
+    _p("proactive.published_items", rf"主动公开{_NOT_SENT}{{0,12}}?(?:政府|政务)信息(?:共|共计)?{_SP}{N}{_SP}{_MORE}(?:条|件)", ("overview", "proactive"), fallback=True),
     _p("proactive.published_items", rf"(?:其他应)?主动公开(?:各类)?(?:政府|政务)?信息(?:数|总数)?{_SP}{N}{_SP}(?:条|件)", ("overview", "proactive"), fallback=True),
+    _p("proactive.normative_documents.issued", rf"制发(?:行政)?规范性文件(?:总数)?(?:为|共)?{_SP}{N}{_SP}(?:条|件)", ("overview", "proactive")),
 ]
 
 
@@ -90,11 +103,13 @@ def text_metrics(doc: Doc) -> dict[str, Metric]:
                 rank = (mp.fallback, p.index, m.start())
                 if mp.key in best and best[mp.key][0] <= rank:
                     break
-                metric = _metric(doc, mp, m, vs, text, keep)
-                if metric is not None:
-                    best[mp.key] = (rank, metric)
+                if mp.about is not None and not mp.about.search(_context(text, m.start(), m.end())):
+                    continue
+                found = _metric(doc, mp, m, vs, text, keep)
+                if found is not None:
+                    best[mp.key] = (rank, found)
                     break
-    return {key: metric for key, (_, metric) in best.items()}
+    return {key: found for key, (_, found) in best.items()}
 
 
 def _metric(doc: Doc, mp: MetricPattern, m: re.Match, vs: int, text: str, keep: list[int]) -> Metric | None:
@@ -107,6 +122,14 @@ def _metric(doc: Doc, mp: MetricPattern, m: re.Match, vs: int, text: str, keep: 
         gs, ge = m.start("n"), m.end("n")
     start, end = doc.view.to_original(vs + keep[gs], vs + keep[ge - 1] + 1)
     return Metric(value=value, start=start, end=end, evidence=_sentence(text, m.start(), m.end()))
+
+
+def _context(text: str, s: int, e: int) -> str:
+    """The sentence of a match and the one before it (已办结227件 follows the sentence that
+    says which requests)."""
+    a = max((text.rfind(c, 0, s) for c in "。；;"), default=-1)
+    before = max((text.rfind(c, 0, a) for c in "。；;"), default=-1) + 1 if a > 0 else 0
+    return text[before:s] + _sentence(text, s, e)
 
 
 def _sentence(text: str, s: int, e: int) -> str:

@@ -1,8 +1,12 @@
-"""Tables 2, 3 and 4 (FORMAT.md) from rows whose cells are separated: tab-separated lines
-(HTML, PDF, DOCX readers), pipe-separated lines (Markdown, pasted text).
+"""Component "tables": tables 2, 3 and 4 (FORMAT.md) and the statistics tables of 2008-2018
+reports, read the same way whatever shape they come in.
 
-Rows are recognised by their labels, not by position, because real tables merge header
-cells, split across pages and lose rows. A blank or "/" cell is not a stated zero.
+One mechanism for every shape: the row labels of the registry (`gongkai.metric_keys.ROWS`)
+anchor the rows wherever they occur in the text (layout breaks inside a label allowed);
+the numbers between one label and the next are the row's (`readings.py`: separated, one
+per line, run together, sparse); the table's arithmetic decides how a run of digits splits
+and which readings survive (`solve.py`). A figure is taken only when every surviving
+reading gives it; otherwise it is left out with a warning that names the row.
 """
 from __future__ import annotations
 
@@ -10,57 +14,65 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from gongkai.doc import Doc, Entity, Metric, line_spans
-from gongkai.inference.figures.rows import (_ROWS2, _ROWS3, _SEPARATOR, _SUBROWS, APPLICANT_COLUMNS, OUTCOMES, Cell,
-                                            Row)
-from gongkai.inference.figures.runs import run_together_rows
+from gongkai.doc import Doc, Entity, Metric
+from gongkai.inference.figures import readings as rd
+from gongkai.inference.figures.solve import Equality, agreed, agreed_value, settle
 from gongkai.inference.figures.values import fill_values
+from gongkai.metric_keys import APPLICANT_COLUMNS, OUTCOMES, RESULTS, ROWS, RowDef, metric
 from gongkai.overlap import without_overlaps
+
+# One pattern for every row label; longer (more specific) labels first, so that at one
+# position 同意部分公开答复数 wins over 部分公开.
+_ANCHOR = re.compile("|".join(f"(?P<r{n}>{row.label})" for n, row in sorted(
+    enumerate(ROWS), key=lambda item: -len(item[1].label))))
+_ROW_OF_GROUP = {f"r{n}": row for n, row in enumerate(ROWS)}
+_STATS_START = re.compile(r"统计表|指标名称|计量单位")
+_LAYOUT_2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量")
+_LAYOUT_2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数")
+_APPLICANT_HEADER = re.compile(r"自然人|商业企业|科研机构|法人或其他组织")
+
+
+@dataclass
+class Anchor:
+    row: RowDef
+    start: int  # view offsets of the label
+    end: int
+
+
+@dataclass
+class RowRead:
+    anchor: Anchor
+    groups: list[rd.Group]
+    options: list[rd.Reading]
+    size: int
+    layout: str
+    prose: bool = False
+
+    @property
+    def row(self) -> RowDef:
+        return self.anchor.row
+
+    @property
+    def raw(self) -> str:
+        return " ".join(g.text for g in self.groups)
+
 
 @dataclass
 class TableResult:
     metrics: dict[str, Metric] = field(default_factory=dict)
     tables: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    cells: list[tuple[Cell, str]] = field(default_factory=list)  # (cell, span label) recovered from run-together rows
-
-
-def table_rows(doc: Doc) -> list[Row]:
-    rows = []
-    view = doc.view
-    for p in doc.paragraphs:
-        if p.section == "boilerplate":
-            continue
-        vs, ve = view.to_view(p.start, p.end)
-        for line_start, line in line_spans(view.text, vs, ve):
-            if "\t" not in line and "|" not in line:
-                continue
-            cells = []
-            pos = line_start
-            for part in re.split(r"[\t|]", line):
-                a, b = pos, pos + len(part)
-                pos = b + 1
-                stripped = part.strip()
-                if _SEPARATOR.match(stripped):
-                    continue
-                lead = len(part) - len(part.lstrip())
-                s, e = view.to_original(a + lead, a + lead + len(stripped))
-                cells.append(Cell(stripped, s, e))  # a blank cell keeps its place
-            if line.lstrip().startswith("|"):  # Markdown: the edge pipes open and close no cell
-                cells = cells[1:-1] if len(cells) >= 2 else cells
-            if any(c.text for c in cells):
-                rows.append(Row(p.index, p.section, cells))
-    return rows
+    cells: list[tuple[rd.Cell, str]] = field(default_factory=list)  # (cell in view offsets, span label)
 
 
 class Tables:
-    """Component "tables": tables 2-4 into `doc.tables` (per-applicant columns) and
-    `doc.table_metrics`; cells recovered from run-together rows become spans."""
+    """Component "tables": `doc.tables` (per-applicant columns), `doc.table_metrics`, and a
+    span for every cell the reader is sure of (COUNT; MONEY in money rows)."""
 
     name = "tables"
 
     def __call__(self, doc: Doc) -> Doc:
-        result = parse_tables(doc)
+        result = read_tables(doc)
         doc.tables = result.tables
         doc.table_metrics = result.metrics
         doc.warnings.extend(result.warnings)
@@ -68,130 +80,279 @@ class Tables:
         return doc
 
 
-def add_cell_entities(doc: Doc, cells: list[tuple[Cell, str]]) -> None:
-    """Cells recovered from run-together rows become spans: COUNT, MONEY in table 2's 收费 row.
-    A cell the table arithmetic recovered outranks a model span over the same characters."""
+def read_tables(doc: Doc) -> TableResult:
+    text = _masked_view(doc)
+    anchors = find_anchors(text)
+    result = TableResult()
+    if not anchors:
+        return result
+    rows = [_read_row(text, a, anchors[k + 1].start if k + 1 < len(anchors) else len(text),
+                      anchors[k + 1].row if k + 1 < len(anchors) else None, _layout(doc, text, a))
+            for k, a in enumerate(anchors)]
+    rows = [r for r in _gate(rows, text) if r.size and not r.prose]
+    rows = _first_of_each(rows, result.warnings)
+    if not rows:
+        return result
+    options, _ = settle([r.options for r in rows], _equalities(rows))
+    for r, opts in zip(rows, options):
+        r.options = opts
+    _figures(doc, rows, result)
+    return result
+
+
+# --- where the rows are ----------------------------------------------------------------------
+
+
+def _masked_view(doc: Doc) -> str:
+    """The view with boilerplate (page footers, chrome) blanked out: a table split by a page
+    footer reads on across it, and nothing is anchored in chrome."""
+    chars = list(doc.view.text)
+    for p in doc.paragraphs:
+        if p.section == "boilerplate":
+            vs, ve = doc.view.to_view(p.start, p.end)
+            chars[vs:ve] = " " * (ve - vs)
+    return "".join(chars)
+
+
+def find_anchors(text: str) -> list[Anchor]:
+    """Row labels in text order. Labels are matched with whitespace removed, so a label
+    wrapped over two lines (…其政府信\\n息公开申请) is still one label."""
+    keep = [i for i, c in enumerate(text) if not c.isspace()]
+    squeezed = "".join(text[i] for i in keep)
+    out = []
+    for m in _ANCHOR.finditer(squeezed):
+        out.append(Anchor(_ROW_OF_GROUP[m.lastgroup], keep[m.start()], keep[m.end() - 1] + 1))
+    return out
+
+
+def _size(text: str, anchor: Anchor, layout: str) -> int:
+    """How many value cells the row has in this document's layout (0: not in this layout);
+    a statistics table may add a 历年累计 column."""
+    if anchor.row.table == "stats":
+        return 2 if "累计" in text[max(0, anchor.start - 3000):anchor.start] else 1
+    return anchor.row.cells.get(layout, 0)
+
+
+def _layout(doc: Doc, text: str, anchor: Anchor) -> str:
+    """Which layout's columns a row has: table 2 says by its column headers (2019:
+    本年新制作数量 …; 2021: 本年制发件数 …), else the report's format."""
+    row = anchor.row
+    if row.table != "t2":
+        return next(iter(row.cells))
+    if _LAYOUT_2019.search(text):
+        return "2019"
+    if _LAYOUT_2021.search(text):
+        return "2021"
+    return doc.format if doc.format in ("2019", "2021") else "2021"
+
+
+def _read_row(text: str, anchor: Anchor, next_start: int, next_row: RowDef | None, layout: str) -> RowRead:
+    groups, prose = rd.number_groups(text, anchor.end, next_start)
+    groups = rd.strip_next_ordinal(groups, text, next_start, next_row.ordinal if next_row else None)
+    row, size = anchor.row, _size(text, anchor, layout)
+    if prose or not size:
+        return RowRead(anchor, groups, [], size, layout, prose)
+    if row.table == "t3":  # counts of one year: a cell of more than 6 digits is not a cut
+        options = rd.readings(groups, size, rd.total_of_parts, sparse=True)
+    elif row.table == "t4":
+        options = rd.readings(groups, size, rd.blocks_of_five, block=5)
+    elif row.table == "stats":
+        options = rd.readings(groups, size, rd.running_total, max_digits=8)
+    else:
+        options = rd.readings(groups, size, rd.anything, max_digits=9)
+    return RowRead(anchor, groups, options, size, layout)
+
+
+def _gate(rows: list[RowRead], text: str) -> list[RowRead]:
+    """A label in prose is not a table row: table 2 and 3 rows count only when at least two
+    rows of their table hold numbers; statistics rows only after a statistics-table heading."""
+    with_numbers = {}
+    for r in rows:
+        if r.groups and not r.prose:
+            with_numbers[r.row.table] = with_numbers.get(r.row.table, 0) + 1
+    stats = _STATS_START.search(text)
+    out = []
+    for r in rows:
+        table = r.row.table
+        if table in ("t2", "t3") and with_numbers.get(table, 0) < 2:
+            continue
+        if table == "stats" and (stats is None or r.anchor.start < stats.start()):
+            continue
+        out.append(r)
+    return out
+
+
+def _first_of_each(rows: list[RowRead], warnings: list[str]) -> list[RowRead]:
+    """A row label found twice (a table printed twice, a label repeated in a note) counts
+    once: the first occurrence that holds numbers."""
+    seen: dict[str, RowRead] = {}
+    out = []
+    for r in rows:
+        first = seen.get(r.row.name)
+        if first is None:
+            seen[r.row.name] = r
+            out.append(r)
+        elif not first.groups and r.groups:
+            out[out.index(first)] = r
+            seen[r.row.name] = r
+    return out
+
+
+# --- arithmetic across rows ------------------------------------------------------------------
+
+
+def _equalities(rows: list[RowRead]) -> list[Equality]:
+    index = {r.row.name: n for n, r in enumerate(rows) if r.options}
+    eqs: list[Equality] = []
+    blocks: dict[str, list[int]] = {}
+    for n, r in enumerate(rows):
+        if r.options and r.row.block:
+            blocks.setdefault(r.row.block, []).append(n)
+    totals = {r.row.total_of: n for n, r in enumerate(rows) if r.options and r.row.total_of}
+    for block, parts in blocks.items():
+        if block in totals:
+            eqs.append(Equality([totals[block]], parts))
+    # table 3: the results add up to (七)总计, and 一 + 二 = 七 + 四
+    results = [index[n] for n in ("t3.granted", "t3.partially_granted") if n in index]
+    for key in (f"requests.{k}" for k in RESULTS[2:]):
+        if key in totals:
+            results.append(totals[key])
+        else:
+            results.extend(blocks.get(key, []))
+    if "t3.completed" in index and results:
+        eqs.append(Equality(results, [index["t3.completed"]]))
+    four = ("t3.received", "t3.carried_over", "t3.completed", "t3.carried_forward")
+    if all(n in index for n in four):
+        eqs.append(Equality([index[four[0]], index[four[1]]], [index[four[2]], index[four[3]]]))
+    return eqs
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def _figures(doc: Doc, rows: list[RowRead], out: TableResult) -> None:
+    t3: dict[str, list] = {}
+    block_parts: dict[str, list[tuple[RowRead, rd.Cell | None]]] = {}
+    for r in rows:
+        if not r.groups:
+            continue  # a label with no numbers (a block heading, a blank row): nothing stated
+        label = _label(doc, r)
+        if not r.options:
+            out.warnings.append(f"table row {label}: cells {r.raw!r} fit no reading of {r.size} cells; left out")
+            continue
+        fills = _fills(r)
+        columns = [agreed_value(r.options, c) for c in range(r.size)]
+        if len(r.options) > 1:
+            wanted = [c for c, k in enumerate(fills) if k] or ([r.size - 1] if r.row.block else [])
+            agree = wanted and all(columns[c] is not None for c in wanted)
+            what = "columns left out, the figures agree in every split" if agree else "left out"
+            out.warnings.append(f"table row {label}: cells {r.raw!r} fit more than one split of {r.size} cells; {what}")
+        money = "MONEY" if r.layout in r.row.money else "COUNT"
+        out.cells.extend((cell, money) for c in range(r.size) if (cell := agreed(r.options, c)) is not None)
+        for c, key in enumerate(fills):
+            value = columns[c]
+            if key and value is not None:
+                cell = agreed(r.options, c) or _span_of(r)
+                if value < 0 and r.layout not in r.row.money:
+                    out.warnings.append(f"table row {label}: a count cannot be {value:g}; left out")
+                    continue
+                if _glued(r, cell) and value > metric(key).bound:
+                    out.warnings.append(f"table row {label}: {value:g} is beyond what {key} can be for one body "
+                                        f"and the cells ran together; left out")
+                    continue
+                out.metrics[key] = _metric(doc, value, cell, f"{label} {_shown(columns)}", r.row.table)
+        if r.row.block:
+            block_parts.setdefault(r.row.block, []).append((r, agreed(r.options, r.size - 1)))
+        if r.row.table == "t3":
+            t3[_t3_key(r)] = columns
+        elif r.row.table == "t4":
+            groups = {key.rsplit(".", 1)[0] for key in fills}
+            table4 = out.tables.setdefault("table4", {})
+            for k, g in enumerate(sorted(groups, key=("review", "litigation.direct", "litigation.after_review").index)):
+                table4[g] = columns[k * 5:(k + 1) * 5]
+        else:
+            out.tables.setdefault("table2" if r.row.table == "t2" else "statistics", {})[r.row.name] = columns
+    _block_sums(doc, rows, block_parts, out)
+    if t3:
+        out.tables["table3"] = {"columns": list(APPLICANT_COLUMNS), "rows": t3}
+
+
+def _block_sums(doc: Doc, rows: list[RowRead], parts: dict, out: TableResult) -> None:
+    """A block key (不予公开 …) with no row of its own is the sum of its sub-rows; if one
+    sub-row is there but cannot be read, the sum is not taken (it would be wrong)."""
+    stated = {r.row.total_of for r in rows if r.row.total_of and r.groups}
+    for block, members in parts.items():
+        if block in stated or block not in {m.key for m in _metric_keys()}:
+            continue
+        if any(not r.options or agreed_value(r.options, r.size - 1) is None for r, _ in members):
+            out.warnings.append(f"table block {block}: a sub-row could not be read; its sum is left out")
+            continue
+        values = [agreed_value(r.options, r.size - 1) for r, _ in members]
+        cells = [c for _, c in members if c is not None] or [_span_of(members[0][0])]
+        start = min(c.start for c in cells)
+        end = max(c.end for c in cells)
+        out.metrics[block] = _metric(doc, sum(values), rd.Cell(sum(values), start, end),
+                                     f"sum of {len(values)} rows: {values}", members[0][0].row.table)
+
+
+def _metric_keys():
+    from gongkai.metric_keys import METRICS
+
+    return METRICS
+
+
+def _fills(r: RowRead) -> tuple:
+    if r.row.table == "stats":
+        return r.row.fills["legacy"] + (None,) * (r.size - 1)
+    return r.row.fills.get(r.layout, (None,) * r.size)
+
+
+def _t3_key(r: RowRead) -> str:
+    key = r.row.fills[next(iter(r.row.fills))][-1]
+    return key or f"{r.row.block}:{r.row.ordinal}"
+
+
+def _label(doc: Doc, r: RowRead) -> str:
+    return re.sub(r"\s+", "", doc.view.text[r.anchor.start:r.anchor.end])[:24]
+
+
+def _shown(columns: list) -> str:
+    return "[" + ", ".join("?" if v is None else f"{v:g}" for v in columns) + "]"
+
+
+def _span_of(r: RowRead) -> rd.Cell:
+    return rd.Cell(0, r.groups[0].start, r.groups[-1].end)
+
+
+def _glued(r: RowRead, cell: rd.Cell) -> bool:
+    """A cell cut out of a longer run of digits (or a run touching its label)."""
+    return any(g.start <= cell.start and cell.end <= g.end and (g.start, g.end) != (cell.start, cell.end)
+               for g in r.groups) or r.groups[0].start == r.anchor.end
+
+
+def _metric(doc: Doc, value, cell: rd.Cell, evidence: str, table: str) -> Metric:
+    start, end = doc.view.to_original(cell.start, cell.end)
+    return Metric(value=value, start=start, end=end, evidence=evidence[:200], source_type="table", table=table)
+
+
+def add_cell_entities(doc: Doc, cells: list[tuple[rd.Cell, str]]) -> None:
+    """Every cell the reader is sure of is a span (COUNT; MONEY in table 2's 收费 row). A cell
+    outranks a model span over the same characters; rule spans already there stay."""
     if not cells:
         return
+    spans = []
+    for cell, label in cells:
+        start, end = doc.view.to_original(cell.start, cell.end)
+        spans.append((start, end, label))
     doc.entities = [e for e in doc.entities
-                    if e.source != "model" or not any(c.start < e.end and e.start < c.end for c, _ in cells)]
+                    if e.source != "model" or not any(s < e.end and e.start < t for s, t, _ in spans)]
     starts = [p.start for p in doc.paragraphs]
-    candidates = [Entity(label=label, start=cell.start, end=cell.end, text=doc.text[cell.start:cell.end],
-                         paragraph=bisect.bisect_right(starts, cell.start) - 1, confidence=0.8, source="rules",
-                         origin="table") for cell, label in cells]
+    candidates = [Entity(label=label, start=s, end=e, text=doc.text[s:e],
+                         paragraph=bisect.bisect_right(starts, s) - 1, confidence=0.8, source="rules", origin="table")
+                  for s, e, label in spans]
     added = without_overlaps(candidates, doc.entities)
     fill_values(doc, added)
     doc.entities = sorted(doc.entities + added, key=lambda e: e.start)
 
 
-def parse_tables(doc: Doc) -> TableResult:
-    result = TableResult()
-    rows = table_rows(doc)
-    recovered = run_together_rows(doc, result.warnings)
-    result.cells = [(c, "MONEY" if r.label.startswith("行政事业性收费") else "COUNT")
-                    for r in recovered for c in r.cells if c.number is not None]
-    rows += recovered
-    if not rows:
-        return result
-    _table2(doc, rows, result)
-    _table3(doc, rows, result)
-    _table4(doc, rows, result)
-    return result
-
-
-def _metric(doc: Doc, value, cells: list[Cell], evidence: str) -> Metric:
-    start = min(c.start for c in cells)
-    end = max(c.end for c in cells)
-    return Metric(value=value, start=start, end=end, evidence=evidence[:200], source_type="table")
-
-
-def _table2(doc: Doc, rows: list[Row], out: TableResult) -> None:
-    layout_2019 = False
-    found: dict[str, list] = {}
-    for row in rows:
-        label = row.label
-        if "本年新制作" in label:
-            layout_2019 = True
-        if "本年制发" in label:
-            layout_2019 = False
-        nums = row.numbers
-        if not nums or row.section not in (None, "proactive", "overview", "other"):
-            continue
-        for key, word in _ROWS2:
-            if not label.startswith(word) and not (word == "规范性文件" and label.endswith(word)):
-                continue
-            if key in ("proactive.regulations", "proactive.normative_documents"):
-                values = [c.number for c in nums]
-                if len(nums) >= 3:
-                    names = ("issued", None, "in_force") if layout_2019 else ("issued", "repealed", "in_force")
-                    for name, cell in zip(names, nums[:3]):
-                        if name:
-                            out.metrics[f"{key}.{name}"] = _metric(doc, cell.number, [cell], f"{label} {values}")
-                    found[key] = values
-            elif key == "proactive.admin_fees.wan_yuan" and layout_2019:
-                continue  # the 2019 table has project counts here, not an amount
-            else:
-                cell = nums[-1]
-                out.metrics[key] = _metric(doc, cell.number, [cell], f"{label} {[c.number for c in nums]}")
-                found[key] = [c.number for c in nums]
-            break
-    if found:
-        out.tables["table2"] = {"layout": "2019" if layout_2019 else "2021", "rows": found}
-
-
-def _table3(doc: Doc, rows: list[Row], out: TableResult) -> None:
-    table: dict[str, list] = {}
-    sums: dict[str, list[Cell]] = {}
-    incomplete: set[str] = set()
-    other_single: Cell | None = None
-    for row in rows:
-        if row.section not in ("requests", None):
-            continue
-        label = row.label.replace("?", "")
-        cells = [c for c in row.cells if c.text == "" or c.number is not None or c.text == "/"]
-        nums = row.numbers
-        unknown = any(c.text == "?" for c in row.cells)
-        if not nums and not unknown and "/" not in "".join(c.text for c in row.cells):
-            continue
-        total = row.cells[-1] if row.cells and row.cells[-1].number is not None else None
-        values = [c.number for c in row.cells[-7:]] if len(cells) >= 7 else [c.number for c in nums]
-        key = next((k for k, words in _ROWS3 if any(w in label for w in words)), None)
-        if key is None and ("(六)其他处理" in label or "（六）其他处理" in label) and not any(w in label for _, ws in _SUBROWS for w in ws):
-            other_single = total
-            table["requests.other_handling"] = values
-            continue
-        if key is not None:
-            table[key] = values
-            if total is not None:
-                out.metrics[key] = _metric(doc, total.number, [total], f"{label} {values}")
-            continue
-        sub = next((k for k, words in _SUBROWS if any(w in label for w in words)), None)
-        if sub is None and (re.search(r"3[.、]其他$", label) or label == "其他") and "requests.other_handling" in sums:
-            sub = "requests.other_handling"
-        if sub is not None:
-            table[f"{sub}:{label[:24]}"] = values
-            if total is not None:
-                sums.setdefault(sub, []).append(total)
-            elif unknown:
-                incomplete.add(sub)
-    for key, cells in sums.items():
-        if key in incomplete:
-            continue  # a sum over some of the rows would be a wrong figure
-        value = sum(c.number for c in cells)
-        out.metrics[key] = _metric(doc, value, cells, f"sum of {len(cells)} rows: {[c.number for c in cells]}")
-    if other_single is not None and "requests.other_handling" not in sums:
-        out.metrics["requests.other_handling"] = _metric(doc, other_single.number, [other_single], "(六)其他处理")
-    if table:
-        out.tables["table3"] = {"columns": list(APPLICANT_COLUMNS), "rows": table}
-
-
-def _table4(doc: Doc, rows: list[Row], out: TableResult) -> None:
-    for row in rows:
-        nums = row.numbers
-        if len(nums) == 15 and row.section in ("review_litigation", None, "requests"):
-            groups = {"review": nums[0:5], "litigation.direct": nums[5:10], "litigation.after_review": nums[10:15]}
-            for prefix, cells in groups.items():
-                for name, cell in zip(OUTCOMES, cells):
-                    out.metrics[f"{prefix}.{name}"] = _metric(doc, cell.number, [cell], f"table 4: {[c.number for c in nums]}")
-            out.tables["table4"] = {k: [c.number for c in v] for k, v in groups.items()}
-            return
+__all__ = ["OUTCOMES", "TableResult", "Tables", "read_tables"]

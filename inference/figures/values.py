@@ -14,7 +14,7 @@ from gongkai.doc import Doc, Entity
 _CN_NUM = "零〇○一二两三四五六七八九十百千"
 _MULT = {"万": 10_000, "亿": 100_000_000, "千": 1_000, "百": 100, "千万": 10_000_000, "百万": 1_000_000, "万亿": 10**12}
 _NUMBER = re.compile(
-    rf"(?P<num>\d+(?:[,\s]\d{{3}})*(?:\.\d+)?|[{_CN_NUM}]+(?:点[{_CN_NUM}]+)?)?\s*(?P<approx0>余|多)?\s*(?P<mult>千万|百万|万亿|万|亿|千)?\s*(?P<approx>余|多)?\s*(?P<unit>.*)",
+    rf"(?P<num>[-+]?\d+(?:[,\s]\d{{3}})*(?:\.\d+)?|[{_CN_NUM}]+(?:点[{_CN_NUM}]+)?)?\s*(?P<approx0>余|多)?\s*(?P<mult>千万|百万|万亿|万|亿|千)?\s*(?P<approx>余|多)?\s*(?P<unit>.*)",
     re.S,
 )
 _APPROX_BEFORE = ("近", "约", "大约", "将近", "接近")
@@ -26,7 +26,7 @@ def parse_number(text: str) -> float | int | None:
     s = re.sub(r"[\s,]", "", text)
     if not s:
         return None
-    if re.fullmatch(r"\d+(?:\.\d+)?", s):
+    if re.fullmatch(r"[-+]?\d+(?:\.\d+)?", s):  # a table's 本年增/减 cell may be negative
         return _int_if_whole(float(s)) if "." in s else int(s)
     s = s.replace("○", "〇")
     if s in ("百", "千", "万"):  # 百分之百; cn2an wants a leading digit

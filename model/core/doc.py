@@ -100,6 +100,9 @@ class Metric:
     end: int | None
     evidence: str
     source_type: str = "text"  # serialised as "from": "text" or "table"
+    # Which table ("t2", "t3", "t4", or "stats": a 2008-2018 statistics table), for the merge
+    # of table and prose figures; not part of the record.
+    table: str | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict:
         return {"value": self.value, "start": self.start, "end": self.end, "evidence": self.evidence,
