@@ -62,7 +62,7 @@ def test_span_masking_hides_runs_of_real_tokens_only():
     batch = SpanMaskingCollator(tok, probability=0.3, mean_span=3, seed=1)(rows)
     labels = batch["labels"]
     chosen = (labels[0] != -100).nonzero().flatten().tolist()
-    assert 8 <= len(chosen) <= 16  # about 30 % of the 40 real tokens
+    assert 6 <= len(chosen) <= 18  # about 30 % of the 40 real tokens
     assert labels[0, 0] == -100 and labels[0, 41] == -100  # [CLS] and [SEP] are never masked
     assert any(b - a == 1 for a, b in zip(chosen, chosen[1:]))  # runs, not only single tokens
     assert (batch["input_ids"][labels != -100] == tok.mask_token_id).float().mean() > 0.5

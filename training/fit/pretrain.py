@@ -106,10 +106,11 @@ def encode_corpus(tokenizer, texts, max_chars: int | None = None) -> np.ndarray:
 @dataclass
 class SpanMaskingCollator:
     """Masked-LM batches with masks over contiguous spans (lengths geometric, mean
-    `mean_span`, at most 6) until `probability` of the real tokens are chosen; chosen tokens
-    become [MASK] 80 %, a random token 10 %, stay 10 % (BERT's recipe). Span masking does for a
-    per-character Chinese model what whole-word masking does: a name is hidden whole, so the
-    model must learn where it ends. `mean_span=1` is BERT's single-token masking."""
+    `mean_span`, at most `max_span`) covering about `probability` of the real tokens; chosen
+    tokens become [MASK] 80 %, a random token 10 %, stay 10 % (BERT's recipe). Span masking
+    does for a per-character Chinese model what whole-word masking does: a name is hidden
+    whole, so the model must learn where it ends. `mean_span=1` is BERT's token masking.
+    Vectorised over the batch (numpy), so it keeps up with a GPU."""
 
     tokenizer: object
     probability: float = 0.15
@@ -119,43 +120,43 @@ class SpanMaskingCollator:
 
     def __post_init__(self):
         self.rng = np.random.default_rng(self.seed)
-        self.special = set(self.tokenizer.all_special_ids)
+        self.special = np.array(sorted(set(self.tokenizer.all_special_ids)))
 
     def __call__(self, rows: list[dict]) -> dict:
         ids = torch.nn.utils.rnn.pad_sequence([torch.as_tensor(r["input_ids"]) for r in rows], batch_first=True,
                                               padding_value=self.tokenizer.pad_token_id)
-        labels = torch.full_like(ids, -100)
+        chosen = torch.from_numpy(self.choose(ids.numpy()))
+        labels = torch.where(chosen, ids, torch.full_like(ids, -100))
+        r = torch.from_numpy(self.rng.random(ids.shape))
         masked = ids.clone()
-        vocab = len(self.tokenizer)
-        for b in range(ids.size(0)):
-            row = ids[b].tolist()
-            candidates = [i for i, t in enumerate(row) if t not in self.special]
-            chosen = self.choose(candidates)
-            for i in chosen:
-                labels[b, i] = row[i]
-                r = self.rng.random()
-                if r < 0.8:
-                    masked[b, i] = self.tokenizer.mask_token_id
-                elif r < 0.9:
-                    masked[b, i] = int(self.rng.integers(len(self.special), vocab))
+        masked[chosen & (r < 0.8)] = self.tokenizer.mask_token_id
+        swap = chosen & (r >= 0.8) & (r < 0.9)
+        random_ids = torch.from_numpy(self.rng.integers(len(self.special), len(self.tokenizer), size=ids.shape))
+        masked[swap] = random_ids[swap]
         attention = (ids != self.tokenizer.pad_token_id).long()
         return {"input_ids": masked, "attention_mask": attention, "labels": labels}
 
-    def choose(self, candidates: list[int]) -> set[int]:
-        if not candidates:
-            return set()
-        budget = max(1, round(len(candidates) * self.probability))
-        if self.mean_span <= 1:
-            return set(self.rng.choice(candidates, size=min(budget, len(candidates)), replace=False).tolist())
-        allowed = set(candidates)
-        chosen: set[int] = set()
-        p = 1.0 / self.mean_span
-        for _ in range(4 * budget):  # bounded: a short row may not fit the budget exactly
-            if len(chosen) >= budget:
-                break
-            length = min(self.max_span, int(self.rng.geometric(p)), budget - len(chosen))
-            start = candidates[int(self.rng.integers(len(candidates)))]
-            chosen.update(i for i in range(start, start + length) if i in allowed)
+    def choose(self, ids: np.ndarray) -> np.ndarray:
+        """A boolean mask of the positions to predict: random spans over the real tokens."""
+        batch, width = ids.shape
+        real = ~np.isin(ids, self.special)
+        mean = max(1.0, self.mean_span)
+        # spans per row so that, overlaps included, about `probability` of the row is covered
+        wanted = np.ceil(-np.log1p(-self.probability) * real.sum(1) / mean).astype(int)
+        most = max(1, int(wanted.max()))
+        starts = self.rng.integers(0, width, size=(batch, most))
+        lengths = np.ones((batch, most), dtype=int) if mean <= 1 else \
+            np.minimum(self.rng.geometric(1.0 / mean, size=(batch, most)), self.max_span)
+        lengths[np.arange(most)[None, :] >= wanted[:, None]] = 0  # each row uses only its own number
+        out = np.zeros((batch, width + self.max_span), dtype=bool)
+        rows = np.broadcast_to(np.arange(batch)[:, None], starts.shape)
+        for k in range(self.max_span):
+            take = lengths > k
+            out[rows[take], starts[take] + k] = True
+        chosen = out[:, :width] & real
+        empty = real.any(1) & ~chosen.any(1)  # a short row with no span on a real token: mask one
+        for b in np.flatnonzero(empty):
+            chosen[b, self.rng.choice(np.flatnonzero(real[b]))] = True
         return chosen
 
 
