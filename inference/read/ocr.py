@@ -33,7 +33,7 @@ from typing import Iterable, Sequence
 
 __all__ = [
     "ENGINES", "DEFAULT_ENGINE", "INSTALL_HINT", "Box", "OcrText", "OcrUnavailable",
-    "available", "missing_message", "layout", "ocr_image", "ocr_pdf_pages", "pages_without_text",
+    "available", "missing_message", "layout", "ocr_image", "ocr_pdf_pages", "ocr_pil", "get_engine", "pages_without_text",
     "image_regions", "render_pdf_pages", "Rules", "find_rules", "line_height",
 ]
 
@@ -248,12 +248,12 @@ def find_rules(image, h: float) -> Rules:
         merged: list[list[int]] = []  # neighbouring columns of one thick line → one segment
         for c, a, b in out:
             for m in merged[-12:]:
-                if c - m[0] <= 3 and a < m[2] and b > m[1]:
-                    m[0], m[1], m[2] = c, min(a, m[1]), max(b, m[2])
+                if c - m[1] <= 3 and a < m[3] and b > m[2]:
+                    m[1], m[2], m[3] = c, min(a, m[2]), max(b, m[3])
                     break
             else:
-                merged.append([c, a, b])
-        return [(float(c), float(a), float(b)) for c, a, b in merged]
+                merged.append([c, c, a, b])
+        return [((c0 + c1) / 2, float(a), float(b)) for c0, c1, a, b in merged]
 
     return Rules(vertical=segments(dark), horizontal=segments(dark.T))
 
@@ -487,13 +487,16 @@ _ENGINE_CACHE: dict[tuple, object] = {}
 
 
 class _RapidOcr:
-    """rapidocr (3.x) on ONNX Runtime; the PP-OCR Chinese models are files inside the wheel."""
+    """rapidocr (3.x) on ONNX Runtime; the PP-OCR Chinese models are files inside the wheel,
+    named here by path so that RapidOCR never reaches for its download code."""
     name = "rapidocr"
 
     def __init__(self, threads: int | None = None, det_side: int | None = 1280):
         from rapidocr import RapidOCR
 
-        params = {"Global.use_cls": False, "Global.log_level": "error"}
+        det, rec = _packaged_models()
+        params = {"Global.use_cls": False, "Global.log_level": "error",
+                  "Det.model_path": str(det), "Rec.model_path": str(rec)}
         if det_side:
             # The detector at most det_side pixels on the long side: a 150 dpi A4 page is
             # 1754 px high, and detection at 1280 finds the same lines in half the time.
@@ -503,11 +506,12 @@ class _RapidOcr:
                            "EngineConfig.onnxruntime.inter_op_num_threads": 1})
         try:
             self.engine = RapidOCR(params=params)
-            self.engine._load_det_model()  # noqa: SLF001 - load now, so that a missing model fails here
+            self.engine._load_det_model()  # noqa: SLF001 - load now, so that a broken install fails here
             self.engine._load_rec_model()  # noqa: SLF001
-        except Exception as exc:  # a model missing from the wheel would be downloaded: refuse
+        except Exception as exc:
             raise OcrUnavailable(f"RapidOCR could not load its packaged models ({type(exc).__name__}: {exc}); "
                                  f"reinstall with {INSTALL_HINT}") from exc
+        _no_spinning(self.engine, threads)
         import rapidocr
         self.version = getattr(rapidocr, "__version__", "")
 
@@ -521,6 +525,56 @@ class _RapidOcr:
             ys = [float(p[1]) for p in quad]
             result.append(Box(txt, min(xs), min(ys), max(xs), max(ys), float(score)))
         return result
+
+
+def _packaged_models():
+    """(detection model, recognition model): the ONNX files inside the rapidocr wheel, those
+    of its default configuration where it ships several."""
+    from pathlib import Path
+
+    import rapidocr
+
+    root = Path(rapidocr.__file__).resolve().parent
+    want = ""
+    try:
+        import yaml
+
+        cfg = yaml.safe_load((root / "config.yaml").read_text(encoding="utf-8"))
+        want = f"{cfg['Det']['ocr_version']}_%s_{cfg['Det']['model_type']}"
+    except Exception:  # noqa: BLE001 - only a preference
+        pass
+    found = []
+    for task in ("det", "rec"):
+        files = sorted((root / "models").glob(f"*{task}*.onnx"))
+        preferred = [f for f in files if want and want % task in f.name]
+        if not files:
+            raise OcrUnavailable(f"the rapidocr package has no {task} model inside it; {INSTALL_HINT}")
+        found.append((preferred or files)[0])
+    return found[0], found[1]
+
+
+def _no_spinning(engine, threads: int | None) -> None:
+    """ONNX Runtime's worker threads spin while they wait for work, which on a machine shared
+    with other jobs burns the cores those jobs need (measured here: twice the wall time under
+    load). Rebuild the two sessions without spinning; keep RapidOCR's own where that fails."""
+    try:
+        import onnxruntime as ort
+
+        for part in (engine.text_det, engine.text_rec):
+            holder = part.session
+            old = holder.session
+            opts = ort.SessionOptions()
+            opts.log_severity_level = 4
+            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            opts.enable_cpu_mem_arena = False
+            if threads:
+                opts.intra_op_num_threads = threads
+                opts.inter_op_num_threads = 1
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
+            holder.session = ort.InferenceSession(old._model_path, opts, providers=["CPUExecutionProvider"])  # noqa: SLF001
+    except Exception:  # noqa: BLE001 - an optimisation only
+        return
 
 
 class _RapidOcrLegacy:
@@ -574,14 +628,35 @@ class _Tesseract:
                               input=buf.getvalue(), capture_output=True, env=self.env, timeout=600)
         if proc.returncode != 0:
             raise RuntimeError(f"tesseract failed: {proc.stderr.decode(errors='replace')[-300:]}")
-        out = []
+        lines: dict[tuple, list[Box]] = {}
         for line in proc.stdout.decode("utf-8", errors="replace").splitlines()[1:]:
             f = line.split("\t")
             if len(f) < 12 or f[0] != "5" or not f[11].strip():
                 continue
             x, y, w, hh, conf = int(f[6]), int(f[7]), int(f[8]), int(f[9]), float(f[10])
-            out.append(Box(f[11].strip(), x, y, x + w, y + hh, max(conf, 0.0) / 100))
+            lines.setdefault((f[2], f[3], f[4]), []).append(Box(f[11].strip(), x, y, x + w, y + hh, max(conf, 0.0) / 100))
+        # Tesseract's words of Chinese are single characters or pairs, of uneven heights
+        # (、 。 are short): its own lines, cut where the gap is wide, are the pieces that
+        # RapidOCR's line detector gives.
+        out = []
+        for words in lines.values():
+            words.sort(key=lambda b: b.x0)
+            h = statistics.median(b.height for b in words)
+            piece = [words[0]]
+            for w in words[1:]:
+                last = piece[-1]
+                if w.x0 - last.x1 <= 0.6 * h and not (_numeric(last.text) and _numeric(w.text)):
+                    piece.append(w)
+                else:
+                    out.append(_merge_words(piece))
+                    piece = [w]
+            out.append(_merge_words(piece))
         return out
+
+
+def _merge_words(words: list[Box]) -> Box:
+    return Box(_join([w.text for w in words]), min(w.x0 for w in words), min(w.y0 for w in words),
+               max(w.x1 for w in words), max(w.y1 for w in words), min(w.confidence for w in words))
 
 
 def remove_rules(image, min_run: int | None = None):
@@ -628,6 +703,12 @@ def get_engine(engine: str | None = None, threads: int | None = None, **options)
 
 
 # --- images and PDF pages ---------------------------------------------------------------------
+
+
+def ocr_pil(image, page: int = 1, engine: str | None = None, low_confidence: float = LOW_CONFIDENCE,
+            threads: int | None = None, **options) -> OcrText:
+    """OCR one PIL image (a page already rasterised, a crop of a table picture)."""
+    return _ocr_pil(image, page, get_engine(engine, threads, **options), low_confidence)
 
 
 def _ocr_pil(image, page: int, engine, low_confidence: float, offset=(0.0, 0.0)) -> OcrText:
@@ -754,7 +835,8 @@ def image_regions(data: bytes, pages: list[int] | None = None, min_fraction: flo
                 width, height = page.get_size()
                 found = []
                 for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,)):
-                    left, bottom, right, top = obj.get_pos()
+                    bounds = getattr(obj, "get_bounds", None) or obj.get_pos  # pypdfium2 5 / 4
+                    left, bottom, right, top = bounds()
                     x0, x1 = max(0.0, left), min(width, right)
                     t, b = max(0.0, height - top), min(height, height - bottom)
                     if x1 > x0 and b > t and (x1 - x0) * (b - t) >= min_fraction * width * height:
