@@ -9,7 +9,8 @@ from gongkai.inference import Pipeline
 from gongkai.inference.text.normalize import normalize
 from gongkai.inference.read import ReadError, read_bytes
 
-from conftest import seed
+from conftest import REPO, seed
+from gongkai.doc import Record
 
 PIPELINE = Pipeline.rules()
 REPORT = seed(2).read_text(encoding="utf-8")
@@ -145,3 +146,49 @@ def test_folder_with_unreadable_file(tmp_path):
     assert len(records) == 2
     if os.geteuid() != 0:  # root reads anything
         assert any("permission" in (r.get("error") or "") for r in records)
+
+
+# --- issue 12: fuzzing, and the crashes it found ---------------------------------------------
+
+REGRESSIONS = sorted(p for p in (REPO / "tests" / "regressions").glob("*") if p.is_file() and p.name != "README.md") \
+    if (REPO / "tests" / "regressions").exists() else []
+
+
+def test_utf16_bom_then_invalid_data_is_an_error_record():
+    data = b"\xff\xfe" + "一、总体情况".encode("utf-16-le") + b"\x00\xd8\x41\x00" * 2000
+    record = PIPELINE.extract_bytes(data, "bom.txt")
+    assert "byte-order mark" in record.error and record.meta["error_kind"] == "read"
+
+
+def _isolated(tasks, timeout=60.0):
+    from gongkai.inference.apps.batch import Isolation, Supervisor
+
+    return list(Supervisor(Pipeline.rules, {}, jobs=2, isolation=Isolation(timeout=timeout)).run(tasks))
+
+
+@pytest.mark.skipif(not REGRESSIONS, reason="no regression files")
+def test_inputs_the_fuzzer_crashed_on_are_now_records_or_clear_errors():
+    """Each file in tests/regressions/ once crashed, hung or gave an invalid record (found by
+    benchmarks/fuzz.py); each runs in a worker process, so a crash fails this test, not pytest."""
+    from gongkai.inference.apps.batch import Task
+
+    outcomes = _isolated([Task(i, p.name, p.read_bytes()) for i, p in enumerate(REGRESSIONS)])
+    bad = [(o.source, o.kind, o.error) for o in outcomes if o.kind in ("internal", "crash", "timeout", "memory")]
+    assert bad == []
+    for o in outcomes:
+        if not o.error:
+            assert_valid(Record.from_dict(json.loads(o.line)))
+
+
+@pytest.mark.slow
+def test_fuzz_small_fixed_seed():
+    """CI's share of benchmarks/fuzz.py: a fixed seed, a few dozen cases of every kind, in
+    worker processes (the full run, ≥ 10,000 cases, is in docs/results-robustness.md)."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from fuzz import run_fuzz
+
+    report = run_fuzz(cases=30, seed=20240, jobs=2, timeout=60)
+    assert report.cases == 30
+    assert report.crashes == [] and report.hangs == [] and report.invalid == [], report.text()
