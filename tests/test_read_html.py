@@ -459,12 +459,11 @@ def _record_gold(path_of):
 
 
 @needs_corpus()
-def test_evaluate_html_records_fields():
+def test_evaluate_html_records_fields(pipeline):
     """`gongkai evaluate --gold annotations/gold/html_records.jsonl --rules-only`: every record
     field right, and the pages' figures no worse than the same reports' .txt crawls give."""
     from gongkai.training.evaluation.evaluate import evaluate
 
-    pipeline = Pipeline.rules()
     html = evaluate(_record_gold(lambda p: p), pipeline)
     txt = evaluate(_record_gold(lambda p: p.replace("reports/html/", "reports/").replace(".html", ".txt")), pipeline)
     assert html["errors"] == {} and txt["errors"] == {}

@@ -53,7 +53,7 @@ from lxml import etree
 
 from gongkai.inference.read.decode import decode_bytes
 from gongkai.inference.read.errors import RawText, ReadError
-from gongkai.inference.read.limits import Limits, too_large
+from gongkai.inference.read.limits import MB, Limits, too_large
 
 # --- what each element is --------------------------------------------------------------
 
@@ -282,12 +282,14 @@ class _Renderer:
             self.head += 1
             self.stack.append((_HEAD, 0, 0))
             return
-        if kind == _SKIP or kind == _TITLE or _hidden(attrib):
+        # lxml's attribute mapping is slow to query: only elements that have attributes are asked
+        style = attrib.get("style") if attrib else None
+        if kind == _SKIP or kind == _TITLE or (attrib and ("hidden" in attrib or (style and _hidden(style)))):
             self.skip = 1
             self.stack.append((_SKIP, 0, 0))
             return
-        if kind == _INLINE or kind == _BLOCK:
-            kind = _displayed(attrib, kind)
+        if style and (kind == _INLINE or kind == _BLOCK):
+            kind = _displayed(style, kind)
         self.stack.append((kind, self.pos, self.chars))
         if kind == _INLINE:
             return
@@ -309,8 +311,8 @@ class _Renderer:
         elif kind == _ROW and self.tables:
             self.tables[-1].start_row(self.pos)
         elif kind == _CELL and self.tables:
-            cell = self.tables[-1].start_cell(self.pos, _span(attrib.get("rowspan"), MAX_ROWSPAN),
-                                              _span(attrib.get("colspan"), MAX_COLSPAN))
+            rowspan, colspan = (attrib.get("rowspan"), attrib.get("colspan")) if attrib else (None, None)
+            cell = self.tables[-1].start_cell(self.pos, _span(rowspan, MAX_ROWSPAN), _span(colspan, MAX_COLSPAN))
             self.sinks.append(cell.items)
 
     def end(self, tag: str) -> None:
@@ -390,20 +392,14 @@ class _Renderer:
             sink.append((line, self.buf_seq))
 
 
-def _hidden(attrib) -> bool:
-    if "hidden" in attrib:
-        return True
-    style = attrib.get("style")
-    if not style:
-        return False
+def _hidden(style: str) -> bool:
     style = style.lower()
     return ("none" in style or "hidden" in style or "collapse" in style) and bool(_HIDDEN_STYLE.search(style))
 
 
-def _displayed(attrib, kind: int) -> int:
+def _displayed(style: str, kind: int) -> int:
     """An inline element styled `display:block` breaks lines; a block styled `display:inline` does not."""
-    style = attrib.get("style")
-    if not style or "display" not in style:
+    if "display" not in style.lower():
         return kind
     m = _DISPLAY.search(style)
     if m is None:
@@ -525,3 +521,44 @@ def read(data: bytes, limits: Limits) -> RawText:
         meta["html_title"] = page.title
     warnings = [] if page.text.strip() else ["the HTML page has no visible text"]
     return RawText(text=page.text, meta=meta, warnings=warnings, body=page.body)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m gongkai.inference.read.html PAGE...`: what the reader reads from each page,
+    the report body marked with »…« (--body), or only the reading speed (--time)."""
+    import argparse
+    import sys
+    import time
+    from pathlib import Path
+
+    ap = argparse.ArgumentParser(prog="python -m gongkai.inference.read.html", description=main.__doc__)
+    ap.add_argument("pages", nargs="+")
+    ap.add_argument("--body", action="store_true", help="mark the report body with » and «")
+    ap.add_argument("--time", action="store_true", help="print bytes per second (best of 5 runs) instead of the text")
+    args = ap.parse_args(argv)
+    total_bytes = total_seconds = 0.0
+    for name in args.pages:
+        data = Path(name).read_bytes()
+        markup, _ = decode_bytes(data)
+        if args.time:
+            best = min(_timed(markup, time.perf_counter) for _ in range(5))
+            total_bytes, total_seconds = total_bytes + len(data), total_seconds + best
+            print(f"{name}\t{len(data):,} bytes\t{best * 1000:.1f} ms\t{len(data) / best / MB:.1f} MB/s")
+            continue
+        page = html_to_text(markup)
+        text = page.text if not (args.body and page.body) else (
+            page.text[: page.body[0]] + "»" + page.text[page.body[0]:page.body[1]] + "«" + page.text[page.body[1]:])
+        sys.stdout.write(f"==> {name} (title: {page.title}; body: {page.body})\n{text}\n")
+    if args.time and total_seconds:
+        print(f"all\t{total_bytes:,.0f} bytes\t{total_seconds * 1000:.1f} ms\t{total_bytes / total_seconds / MB:.1f} MB/s")
+    return 0
+
+
+def _timed(markup: str, clock) -> float:
+    start = clock()
+    html_to_text(markup)
+    return clock() - start
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
