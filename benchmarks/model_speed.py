@@ -1,37 +1,66 @@
 """End-to-end extraction speed with a model (default: the shipped one) on this machine.
 
-    python benchmarks/model_speed.py [--model DIR] [--threads 2] [--mode hybrid|model]
+    python benchmarks/model_speed.py [PATH ...] [--model DIR] [--backend auto|onnx-int8|onnx|torch]
+                                     [--threads 2] [--mode hybrid|model] [--all-prose] [--agreement]
 
-Times `Pipeline.extract_path` over the seeds and the text reports (read included, model
-loaded before timing), prints characters per second, seconds per 10,000 characters, and
-peak resident memory of the process.
+PATH: report files or folders (default: the seeds and ../shared/corpus/reports' text files).
+Times `Pipeline.extract_path` (read included, model loaded before timing), prints characters
+per second overall and by report size, seconds per 10,000 characters, and peak resident memory.
+--all-prose runs the model on every prose paragraph (the issue's worst case: every AGENCY
+candidate and every paragraph's section asked of the model). --agreement also prints the
+share of span tags and sections of each ONNX backend that agree with the fp32 torch model on
+the gold test split (int8 is accepted only at ≥ 99.5 %).
 """
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from gongkai.inference import Pipeline
-from gongkai.inference.tag.model import find_model
-from gongkai.training.evaluation.measure import extraction_speed, speed_files
+REPO = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("paths", nargs="*", help="report files or folders")
     ap.add_argument("--model")
+    ap.add_argument("--backend", default="auto")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--mode", default="hybrid", choices=("hybrid", "model"))
+    ap.add_argument("--all-prose", action="store_true", help="hybrid with the model asked about every paragraph")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--corpus")
+    ap.add_argument("--agreement", action="store_true")
     args = ap.parse_args()
+    from gongkai.inference import Pipeline
+    from gongkai.inference.tag.model import find_model
+    from gongkai.training.evaluation.measure import by_size, extraction_speed, speed_files
+
     path = find_model(args.model)
     if path is None:
         raise SystemExit("no model: pass --model DIR")
-    s = extraction_speed(Pipeline.default(model=path, mode=args.mode), speed_files(Path(args.corpus) if args.corpus else None),
-                         repeat=args.repeat, threads=args.threads)
-    print(f"model {path} ({args.mode}), {s['threads']} threads: {s['reports']} reports, {s['chars']:,} characters")
+    try:
+        files = speed_files(args.paths, Path(args.corpus) if args.corpus else None)
+    except FileNotFoundError as exc:
+        raise SystemExit(f"model_speed: {exc}")
+    extra = {"trust": 1.01} if args.all_prose else {}  # every paragraph's section asked of the model
+    pipeline = Pipeline.default(model=path, mode=args.mode, backend=args.backend, **extra)
+    s = extraction_speed(pipeline, files, repeat=args.repeat, threads=args.threads)
+    print(f"model {path} ({args.mode}{', all prose' if args.all_prose else ''}), backend {pipeline.model.backend}, "
+          f"{s['threads']} threads: {s['reports']} reports, {s['chars']:,} characters; torch imported: "
+          f"{'torch' in sys.modules}")
+    for b in by_size(s["files"]):
+        print(f"  {b['size']:>16} chars: {b['reports']:>3} reports, {b['chars_per_s']:,.0f} chars/s")
     print(f"{s['chars_per_s']:,.0f} chars/s (median of {args.repeat}); {s['s_per_10k']:.2f} s per 10,000 characters; "
           f"peak memory {s['peak_mib']:,.0f} MiB")
+    if args.agreement:
+        from gongkai.training.data.annotations import load_gold
+        from gongkai.training.evaluation.measure import tag_agreement
+
+        golds = [g for g in load_gold(REPO / "annotations" / "gold" / "test.jsonl") if g.level != "record"]
+        for name, a in tag_agreement(path, golds).items():
+            print(f"agreement with fp32 ({name}): span tags {a['span_tags']:.4%} of {a['characters']:,} characters, "
+                  f"sections {a['sections']:.4%} of {a['paragraphs']} paragraphs")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 from gongkai.labels import SPAN_LABELS
-from gongkai.inference.tag.model import HybridSectionTagger, HybridSpanTagger, ModelTagger
 from gongkai.inference.pipeline import Pipeline
 from gongkai.training.data.annotations import load_gold
 from gongkai.training.evaluation.evaluate import summary_row
@@ -46,9 +45,10 @@ def main() -> None:
             print(f"done: {name} {mode}", file=sys.stderr)
         for setting in args.hybrid:
             labels, _, confidence = setting.partition("@")
-            tagger = ModelTagger(path or name)
-            spans = HybridSpanTagger(tagger, labels=tuple(labels.split(",")), min_confidence=float(confidence or 0.99))
-            rows.append(summary_row(f"{name} hybrid {setting}", Pipeline(HybridSectionTagger(tagger), spans), golds, dev))
+            pipeline = Pipeline.default(model=path or name, min_confidence=float(confidence or 0.99))
+            spans = pipeline.get("spans")
+            spans.labels = tuple(labels.split(","))
+            rows.append(summary_row(f"{name} hybrid {setting}", pipeline, golds, dev))
     columns = ["sections"] + list(SPAN_LABELS) + ["micro"] + (["cluener"] if dev is not None else [])
     heads = ["section acc"] + list(SPAN_LABELS) + ["span micro F1"] + (["CLUENER gov F1"] if dev is not None else [])
     print("| | " + " | ".join(heads) + " |")

@@ -77,11 +77,16 @@ class Pipeline:
 
     @classmethod
     def default(cls, model: str | Path | None = None, rules_only: bool = False, mode: str = "hybrid",
-                trust: float = 0.85, min_confidence: float = 0.99, **kwargs) -> "Pipeline":
+                trust: float = 0.85, min_confidence: float | None = None, section_threshold: float | None = None,
+                boundary_confidence: float | None = None, backend: str = "auto", **kwargs) -> "Pipeline":
         """The hybrid of a model (the given folder, else the shipped one) and the rules; the
-        rules alone, with a warning on every record, when no model is there. `trust` is the
-        rule confidence below which the model is asked about a paragraph's section;
-        `min_confidence` the model confidence an added AGENCY span needs."""
+        rules alone, with a warning on every record, when no model is there. The hybrid's
+        thresholds (default: the calibrated ones in gongkai.inference.tag.hybrid): `trust`,
+        the rule confidence below which no heading governs a paragraph and the model is asked;
+        `section_threshold`, the model probability that takes such a paragraph;
+        `min_confidence`, the probability an added AGENCY span needs; `boundary_confidence`,
+        the probability at which the model's AGENCY boundaries replace the rules'.
+        `backend`: auto (ONNX int8 where shipped, no torch), onnx-int8, onnx or torch."""
         from gongkai.inference.tag.model import find_model
 
         path = None if rules_only else find_model(model)
@@ -90,16 +95,20 @@ class Pipeline:
             if not rules_only:
                 pipeline.notice = "no model found (gongkai/model/shipped or --model): rules only"
             return pipeline
-        from gongkai.inference.tag.hybrid import HybridSectionTagger, HybridSpanTagger
+        from gongkai.inference.tag import hybrid
         from gongkai.inference.tag.model import ModelSectionTagger, ModelSpanTagger, ModelTagger
 
-        tagger = ModelTagger(path)
+        tagger = ModelTagger(path, backend=backend)
         components = rule_components()
         if mode == "model":
             components.update(sections=ModelSectionTagger(tagger), spans=ModelSpanTagger(tagger))
         elif mode == "hybrid":
-            components.update(sections=HybridSectionTagger(tagger, trust=trust),
-                              spans=HybridSpanTagger(tagger, min_confidence=min_confidence))
+            pick = lambda value, default: default if value is None else value  # noqa: E731
+            components.update(
+                sections=hybrid.HybridSectionTagger(tagger, trust=trust,
+                                                    threshold=pick(section_threshold, hybrid.SECTION_THRESHOLD)),
+                spans=hybrid.HybridSpanTagger(tagger, min_confidence=pick(min_confidence, hybrid.AGENCY_THRESHOLD),
+                                              boundary_confidence=pick(boundary_confidence, hybrid.BOUNDARY_THRESHOLD)))
         else:
             raise ValueError(f"unknown mode {mode!r} (hybrid or model)")
         return cls(components, model=tagger, **kwargs)

@@ -53,64 +53,67 @@ def find_model(path: str | Path | None = None) -> Path | None:
 
 
 class ModelTagger:
-    """Loads once; tags sections and spans of Docs."""
+    """Loads once; tags sections and spans of Docs. `backend`: "auto" (ONNX int8 where the
+    folder has it and onnxruntime is installed, then ONNX fp32, then torch), or one of
+    gongkai.model.runtime.BACKENDS. The ONNX backends never import torch."""
 
     name = "model"
 
-    def __init__(self, path: str | Path, batch_size: int = 32, bf16: bool = True, threads: int | None = None):
+    def __init__(self, path: str | Path, batch_size: int = 32, bf16: bool = True, threads: int | None = None,
+                 backend: str = "auto"):
         self.path = str(path)
         self.batch_size = batch_size
         self.bf16 = bf16
         self.threads = threads
-        self._model = None
+        self.backend = backend
+        self._encoder = None
         self._tokenizer = None
+        self._labels = None
 
     def _load(self):
-        if self._model is None:
-            import torch
-            from transformers import AutoTokenizer
-            from transformers.utils import logging as hf_logging
+        if self._encoder is None:
+            from gongkai.model.features import SECTION_MAX_TOKENS
+            from gongkai.model.runtime import CharTokenizer, load_encoder, read_labels
 
-            from gongkai.model.modeling import GongkaiTagger
-
-            hf_logging.disable_progress_bar()  # stderr is for the user's messages
-
-            if self.threads:
-                torch.set_num_threads(self.threads)
-            self._tokenizer = AutoTokenizer.from_pretrained(self.path)
-            # shipped in float16 to halve its size; computed in float32 under bf16 autocast
-            self._model = GongkaiTagger.from_pretrained(self.path, dtype=torch.float32).eval()
-        return self._model, self._tokenizer
+            self.backend, self._encoder = load_encoder(self.path, self.backend, self.threads, self.bf16)
+            self._tokenizer = CharTokenizer(self.path, pair_max_length=SECTION_MAX_TOKENS)
+            self._labels = read_labels(self.path)
+        return self._encoder, self._tokenizer
 
     def section_probs(self, doc: Doc, indices: list[int] | None = None) -> dict[int, tuple[str, float]]:
         """Paragraph index → (section, probability), for `indices` (default: all paragraphs)."""
-        import torch
+        import numpy as np
 
-        from gongkai.model.features import SECTION_MAX_TOKENS, section_context
+        from gongkai.model.features import section_context
+        from gongkai.model.runtime import pad, softmax_max
 
-        model, tok = self._load()
+        encoder, tok = self._load()
         texts = [doc.view_text(p) for p in doc.paragraphs]
         wanted = list(range(len(texts))) if indices is None else list(indices)
-        labels = model.config.section_labels
+        labels = self._labels.section_labels
         out: dict[int, tuple[str, float]] = {}
         for i in range(0, len(wanted), self.batch_size):
             idx = wanted[i:i + self.batch_size]
-            enc = tok([section_context(texts, k) for k in idx], [texts[k][:200] for k in idx], truncation=True,
-                      max_length=SECTION_MAX_TOKENS, padding=True, return_tensors="pt", return_token_type_ids=True)
-            with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
-                logits = model(**enc, task="section")["logits"].float()
-            prob, best = logits.softmax(-1).max(-1)
+            pairs = tok.encode_pairs([section_context(texts, k) for k in idx], [texts[k][:200] for k in idx])
+            ids, mask = pad([p[0] for p in pairs], tok.pad_token_id)
+            types, _ = pad([p[1] for p in pairs], 0)
+            _, logits = encoder(ids, mask, types.astype(np.int64))
+            prob, best = softmax_max(logits)
             for k, b, pr in zip(idx, best.tolist(), prob.tolist()):
                 out[k] = (labels[b], pr)
         return out
 
     def spans(self, doc: Doc, paragraphs: list[Paragraph] | None = None) -> list[Entity]:
-        import torch
+        return self._decode(doc, self.char_tags(doc, paragraphs))
 
+    def char_tags(self, doc: Doc, paragraphs: list[Paragraph] | None = None) -> dict[tuple[int, int], tuple[str, float, int]]:
+        """(paragraph, view offset) → (tag, probability, distance from the window's edge) for every
+        character of the paragraphs' windows: each takes the tag of its most central window."""
         from gongkai.model.features import paragraph_windows
+        from gongkai.model.runtime import pad, softmax_max
 
-        model, tok = self._load()
-        tags = model.config.span_tags
+        encoder, tok = self._load()
+        tags = self._labels.span_tags
         items = []  # (paragraph, view start, window)
         for p in doc.paragraphs if paragraphs is None else paragraphs:
             if p.section == "boilerplate":
@@ -122,15 +125,9 @@ class ModelTagger:
         best: dict[tuple[int, int], tuple[str, float, int]] = {}  # char → (tag, prob, distance from window edge)
         for i in range(0, len(items), self.batch_size):
             chunk = items[i:i + self.batch_size]
-            width = max(len(w.input_ids) for _, _, w in chunk)
-            ids = torch.full((len(chunk), width), tok.pad_token_id)
-            mask = torch.zeros((len(chunk), width), dtype=torch.long)
-            for n, (_, _, w) in enumerate(chunk):
-                ids[n, :len(w.input_ids)] = torch.tensor(w.input_ids)
-                mask[n, :len(w.input_ids)] = 1
-            with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
-                logits = model(input_ids=ids, attention_mask=mask, task="span")["logits"].float()
-            prob, tag = logits.softmax(-1).max(-1)
+            ids, mask = pad([w.input_ids for _, _, w in chunk], tok.pad_token_id)
+            logits, _ = encoder(ids, mask)
+            prob, tag = softmax_max(logits)
             prob, tag = prob.tolist(), tag.tolist()  # one conversion per batch, not one per character
             for n, (p, vs, w) in enumerate(chunk):
                 size = len(w.char_offsets)
@@ -139,7 +136,7 @@ class ModelTagger:
                     key = (p.index, vs + a)
                     if key not in best or best[key][2] < centrality:
                         best[key] = (tags[tag[n][t + 1]], prob[n][t + 1], centrality)
-        return self._decode(doc, best)
+        return best
 
     def _decode(self, doc: Doc, best: dict[tuple[int, int], tuple[str, float, int]]) -> list[Entity]:
         """BIO per paragraph, in character order; an I- after O or another label starts a span."""

@@ -281,7 +281,7 @@ def summary_row(name: str, pipeline, golds: list[GoldDoc], cluener_dev=None) -> 
     row = {"name": name, "sections": res["sections"]["accuracy"],
            **{label: res["spans_strict"][label]["f1"] for label in list(SPAN_LABELS) + ["micro"]}}
     if cluener_dev is not None:
-        row["cluener"] = cluener_agency(pipeline.span_tagger, cluener_dev)["f1"]
+        row["cluener"] = cluener_agency(pipeline.get("spans"), cluener_dev)["f1"]
     return row
 
 
