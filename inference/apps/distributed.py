@@ -27,14 +27,17 @@ class ExtractBatch:
     """A Ray Data callable class: one pipeline per worker, a batch of files per call."""
 
     def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, no_text: bool = False, model: str | None = None,
-                 rules_only: bool = False):
-        self.pipeline = Pipeline.default(model=model, rules_only=rules_only, limits=Limits(max_bytes=max_bytes))
+                 rules_only: bool = False, limits: Limits | None = None):
+        limits = limits or Limits(max_bytes=max_bytes)
+        self.pipeline = Pipeline.default(model=model, rules_only=rules_only, limits=limits)
         self.no_text = no_text
 
     def __call__(self, batch: dict) -> dict:
         paths, lines = [], []
         for data, path in zip(batch["bytes"], batch["path"]):
             path = str(path)
+            # The pipeline's guard makes any failure of one file that file's error record; a
+            # worker that dies is Ray's to retry (its fault tolerance), not this class's.
             record = self.pipeline.extract_bytes(bytes(data), source=path)  # the limits apply there
             paths.append(path)
             lines.append(record_line(record, no_text=self.no_text))
@@ -43,13 +46,13 @@ class ExtractBatch:
 
 def extract_with_ray(paths: str | Sequence[str], output: str, concurrency: int = 2, batch_size: int = 16,
                      no_text: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, model: str | None = None,
-                     rules_only: bool = False) -> None:
+                     rules_only: bool = False, limits: Limits | None = None) -> None:
     """Extract every file under `paths` (local folders or object-store URIs) into `output`."""
     import ray
 
     ds = ray.data.read_binary_files(paths, include_paths=True)
     ds = ds.map_batches(ExtractBatch, fn_constructor_kwargs={"max_bytes": max_bytes, "no_text": no_text, "model": model,
-                                                           "rules_only": rules_only},
+                                                           "rules_only": rules_only, "limits": limits},
                         concurrency=concurrency, batch_size=batch_size, batch_format="default")
     ds.write_json(output)
 
