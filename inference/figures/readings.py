@@ -30,7 +30,8 @@ _ORDINAL = r"\(?[一二三四五六七八九十]{1,2}[)、]|\(\d{1,2}\)|\d{1,2}\
 _WORD = re.compile(r"(?:" + "|".join(sorted(_HEADER_WORDS, key=len, reverse=True)) + r"|" + "|".join(_UNITS)
                    + r"|" + _ORDINAL + r"|其中:?|/|—|－)")
 _UNIT = re.compile("|".join(_UNITS))
-_LIST_NUMBER = re.compile(r"(?<![\d.])\d{1,2}\s*[.、](?![\d.])")
+_LIST_NUMBER = re.compile(r"(?<![\d.])[1-9]\d?\s*[.、](?![\d.])")
+_YEAR_HEADER = re.compile(r"(?:19|20)\d{2}\s*年度?")  # a statistics table's column (2017年度), repeated under a page break
 _NUMBER = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?")
 _SEPARATOR = re.compile(r"(?:[\s|:]|:?-{3,}:?)+")  # whitespace, pipes, Markdown's |---|
 
@@ -87,7 +88,7 @@ def number_groups(text: str, start: int, end: int) -> tuple[list[Group], bool]:
             pos, after_number = m.end(), after_number and not re.search(r"[\n\t|]", m.group())
             glued = False
             continue
-        m = _LIST_NUMBER.match(text, pos, end)
+        m = _LIST_NUMBER.match(text, pos, end) or _YEAR_HEADER.match(text, pos, end)
         if m:  # 2.其他法律… : the next row's list number, not a cell
             pos, after_number = m.end(), False
             continue
@@ -148,7 +149,8 @@ def readings(groups: list[Group], size: int, check, sparse: bool = False, block:
     if dense or not sparse:
         return dense
     out: list[Reading] = []
-    for n in range(size - 1, 1, -1):  # sparse: n numbers, the last in the total column
+    # sparse: n numbers, the last in the total column (a lone 0 is a row of nothing but zeros)
+    for n in range(size - 1, 0, -1):
         for r in _cuts(groups, n, None, 0, max_digits):
             full = Reading((*r.cells[:-1], *([None] * (size - n)), r.cells[-1]))
             if check(full.values):

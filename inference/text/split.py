@@ -75,7 +75,8 @@ def _join_wrapped(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, in
         return lines
     from collections import Counter
 
-    prose = [(s, e) for s, e in lines if "|" not in text[s:e] and "\t" not in text[s:e]]
+    # prose lines: not table rows, and not the short lines of a table written one cell a line
+    prose = [(s, e) for s, e in lines if "|" not in text[s:e] and "\t" not in text[s:e] and e - s >= 10]
     widths = Counter(e - s for s, e in prose if e - s >= 20)
     if not widths:
         return lines

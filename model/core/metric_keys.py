@@ -177,14 +177,15 @@ def _t4() -> list[RowDef]:
     keys = tuple(f"{group}.{o}" for group in groups for o in OUTCOMES)
     # the header's words, also as the fragments a PDF conversion cuts them into (结果|维持 …)
     header = r"(?:行政复议|行政诉讼|未经复议直接起诉|复议后起诉|结果|维持|纠正|其他|尚未|审结|总计)"
-    outcome = r"(?:[|]*(?:结果维持|结果纠正|其他结果|尚未审结|总计|结果|维持|纠正|其他|尚未|审结)){4,10}"
+    glue = r"[|:\-]*"  # cell borders and Markdown's |---| between the header's words
+    outcome = rf"(?:{glue}(?:结果维持|结果纠正|其他结果|尚未审结|总计|结果|维持|纠正|其他|尚未|审结)){{4,10}}"
 
     def row(name: str, label: str, fills: tuple) -> RowDef:
         return RowDef(name, "t4", label, {"2021": len(fills), "2019": len(fills)}, {"2021": fills, "2019": fills})
 
     return [
         # the whole table's header names the lawsuits too; a header of outcomes only is one group's
-        row("t4", rf"行政复议(?:[|]*{header})*?[|]*(?:行政诉讼|未经复议直接起诉|复议后起诉)(?:[|]*{header}){{5,}}", keys),
+        row("t4", rf"行政复议(?:{glue}{header})*?{glue}(?:行政诉讼|未经复议直接起诉|复议后起诉)(?:{glue}{header}){{5,}}", keys),
         # a table that lost its header: the 15 numbers right under the section's heading
         row("t4.heading", r"(?:因政府信息公开(?:工作|申请)?被?申请)?行政复议[、,]?(?:提起)?行政诉讼(?:的)?情况", keys),
         row("t4.review", rf"行政复议{outcome}", keys[0:5]),

@@ -136,7 +136,7 @@ def _mark_chrome(paragraphs: list[Paragraph], texts: list[str], body: list[int])
         p = paragraphs[i]
         if p.heading == "top" or (i > 0 and paragraphs[i - 1].heading == "top"):
             break
-        if p.section == "boilerplate" or (len(t) <= 20 and not SENTENCE.search(t) and not re.search(r"\d{4}", t)):
+        if p.section == "boilerplate" or (len(t) <= 20 and not SENTENCE.search(t) and not re.search(r"\d", t)):
             _set(p, "boilerplate", CARRIED_CONFIDENCE)
             continue
         break
