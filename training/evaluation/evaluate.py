@@ -108,7 +108,9 @@ def score_document(gold: GoldDoc, record: Record) -> DocResult:
         key = (*trim(text, s["start"], s["end"]), s["label"])
         if key in pred_by_key and "value" in s:
             e = pred_by_key[key]
-            pred_value = e.normalized if e.label == "AGENCY" else e.value
+            # an AGENCY's value is its name as written, in Simplified script (LABELS.md);
+            # `normalized` names the body it refers to (a short form → the full name)
+            pred_value = e.value
             r.values.append((s["label"], values_equal(s["label"], s["value"], pred_value)))
     _score_fields(gold, record, r)
     return r
