@@ -166,6 +166,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_view(args: argparse.Namespace) -> int:
+    from gongkai.inference.apps.view import run
+
+    return run(args)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from gongkai.inference.apps.export import export
     from gongkai.io import RecordsFileError
@@ -277,6 +283,12 @@ def make_parser() -> argparse.ArgumentParser:
     exp.add_argument("--to", choices=("csv", "xlsx", "parquet"), required=True, help="the output format")
     exp.add_argument("-o", "--output", metavar="BASE", help="output path without extension (default: beside the records)")
     exp.set_defaults(func=cmd_export)
+
+    from gongkai.inference.apps.view import add_arguments as view_arguments  # standard library only
+
+    vw = command("view", "see extractions in the browser: a page per report, or an overview site", "")
+    view_arguments(vw)
+    vw.set_defaults(func=cmd_view)
 
     cmp_ = command("compare", "reports' figures side by side, with the year-to-year check",
                    "examples:\n  gongkai compare hongze_2023.pdf hongze_2024.pdf     two reports (extracted now)\n"
