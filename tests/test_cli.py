@@ -2,6 +2,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import seed
 
@@ -120,3 +121,23 @@ def test_a_bad_model_folder_is_one_clear_error(tmp_path):
             res = run(*cmd, "--model", str(model))
             err = res.stderr.decode()
             assert res.returncode == 2 and err.count("gongkai: --model") == 1 and "Traceback" not in err
+
+
+def test_limit_flags_reach_the_readers(tmp_path):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from batch import blank_pdf  # benchmarks/batch.py
+
+    (tmp_path / "three.pdf").write_bytes(blank_pdf(3))
+    (tmp_path / "long.txt").write_bytes(seed(4).read_bytes())
+    out = tmp_path / "out.jsonl"
+    res = run("extract", str(tmp_path), "-o", str(out), "--rules-only", "--max-pages", "2", "--max-chars", "1000")
+    assert res.returncode == 1 and b"Traceback" not in res.stderr  # both inputs over a limit
+    errors = {json.loads(l)["source"].rsplit("/", 1)[-1]: json.loads(l)["error"] for l in out.read_text().splitlines()}
+    assert errors["three.pdf"] == "PDF too large (3 pages > 2 pages limit; raise it with --max-pages)"
+    assert errors["long.txt"].startswith("extracted text too large (") and errors["long.txt"].endswith("--max-chars)")
+
+
+def test_bad_limit_values_are_usage_errors():
+    for flag, value in (("--timeout", "-1"), ("--max-memory", "lots"), ("--max-pages", "0")):
+        res = run("extract", str(seed(4)), flag, value)
+        assert res.returncode == 2 and flag.encode() in res.stderr and b"Traceback" not in res.stderr
