@@ -76,7 +76,7 @@ PATTERNS: list[MetricPattern] = [
     _p("proactive.published_items", rf"(?:公开|公布|发布)(?:各类)?(?:政府|政务)信息(?:共|共计)?{_SP}{N}{_SP}{_MORE}(?:条|件)", ("overview", "proactive")),
     _p("proactive.published_items", rf"主动公开{_NOT_SENT}{{0,12}}?(?:政府|政务)信息(?:共|共计)?{_SP}{N}{_SP}{_MORE}(?:条|件)", ("overview", "proactive"), fallback=True),
     _p("proactive.published_items", rf"(?:其他应)?主动公开(?:各类)?(?:政府|政务)?信息(?:数|总数)?{_SP}{N}{_SP}(?:条|件)", ("overview", "proactive"), fallback=True),
-    _p("proactive.normative_documents.issued", rf"制发(?:行政)?规范性文件(?:总数)?(?:为|共)?{_SP}{N}{_SP}(?:条|件)", ("overview", "proactive")),
+    _p("proactive.normative_documents.issued", rf"制发(?:的)?(?:行政)?规范性文件(?:总数)?(?:为|共)?{_SP}{N}{_SP}(?:条|件)", ("overview", "proactive")),
 ]
 
 

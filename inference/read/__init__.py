@@ -105,7 +105,11 @@ def read_bytes(data: bytes, source: str = "<bytes>", name: str = "", limits: Lim
     meta = {"kind": kind, "sha256": sha256, "bytes": len(data), **raw.meta}
     if crawler:
         meta["crawler"] = crawler
-    return Doc(text=raw.text, source=source, meta=meta, warnings=list(raw.warnings), body_start=body_start)
+    body_end = None
+    if raw.body is not None:  # the page's main content, as the reader found it
+        body_start, body_end = max(body_start, raw.body[0]), raw.body[1]
+    return Doc(text=raw.text, source=source, meta=meta, warnings=list(raw.warnings), body_start=body_start,
+               body_end=body_end)
 
 
 _KIND_NAMES = {"text": "text", "html": "HTML page", "pdf": "PDF", "docx": "Word document", "binary": "file"}
