@@ -221,10 +221,11 @@ class Rules:
         mid = (x0 + x1) / 2
         return any(lo < y < hi and a <= mid <= b for y, a, b in self.horizontal)
 
-    def ruled_row(self, y: float, x0: float, x1: float, h: float) -> bool:
-        """Whether the table row at height y has ruling lines above and below it under x0–x1."""
+    def ruled_row(self, y: float, x0: float, x1: float, h: float, reach: float = 3) -> bool:
+        """Whether height y has ruling lines above and below it, within `reach` line heights,
+        under x0–x1: it is inside a ruled table's cell."""
         mid = (x0 + x1) / 2
-        near = [r for r, a, b in self.horizontal if a <= mid <= b and abs(r - y) <= 3 * h]
+        near = [r for r, a, b in self.horizontal if a <= mid <= b and abs(r - y) <= reach * h]
         return any(r < y for r in near) and any(r > y for r in near)
 
 
@@ -316,6 +317,56 @@ def _continuation_target(rows: list[_Row], i: int, box: Box, h: float, rules: Ru
     return best
 
 
+_CJK_ONLY = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
+
+
+def _split_at_rules(box: Box, rules: Rules, h: float) -> list[Box]:
+    """A box of Chinese text that a vertical ruling line crosses (the detector read two
+    neighbouring header cells, 结果|结果, as one line) is cut there, its characters shared out
+    by width (Chinese characters are all one width)."""
+    if len(box.text) < 2 or not _CJK_ONLY.fullmatch(box.text):
+        return [box]
+    char = box.width / len(box.text)
+    cuts = sorted({x for x, y0, y1 in rules.vertical
+                   if box.x0 + 0.6 * char < x < box.x1 - 0.6 * char and y0 <= box.y0 + 0.2 * h and y1 >= box.y1 - 0.2 * h})
+    if not cuts:
+        return [box]
+    pieces, start, left = [], 0, box.x0
+    for x in cuts + [box.x1]:
+        end = len(box.text) if x == box.x1 else round((x - box.x0) / char)
+        if end > start:
+            pieces.append(Box(box.text[start:end], left, box.y0, min(x, box.x0 + end * char), box.y1, box.confidence))
+            start, left = end, x
+    return pieces
+
+
+def _merge_ruled_cells(rows: list[_Row], h: float, rules: Rules) -> list[_Row]:
+    """Rows without numbers inside a ruled table (a header): a box right under another in the
+    same column, with no ruling line between them but ruling lines above and below, is the
+    next line of the same cell (商业 / 企业 → 商业企业), as the PDF reader joins a cell's lines."""
+    k = 0
+    while k < len(rows):
+        row = rows[k]
+        if not row.numbers():
+            for box in list(row.boxes):
+                above = [(r, a) for r in rows[:k] for a in r.boxes
+                         if a.cy < box.cy - 0.5 * h and _x_overlap(a, box) > 0.3 * min(a.width, box.width)]
+                if not above:
+                    continue
+                target, mate = max(above, key=lambda ra: ra[1].y1)  # the nearest above, in this column
+                if target.numbers() or box.y0 - mate.y1 > 1.5 * h \
+                        or rules.horizontal_between(mate.cy, box.cy, box.x0, box.x1) \
+                        or not rules.ruled_row((mate.cy + box.cy) / 2, box.x0, box.x1, h, reach=8):
+                    continue
+                target.boxes.append(box)
+                row.boxes.remove(box)
+            if not row.boxes:
+                del rows[k]
+                continue
+        k += 1
+    return rows
+
+
 def _cells(row: _Row, h: float, rules: Rules | None = None) -> list[list[Box]]:
     """Boxes of one row → cells, left to right. Boxes stacked in the label column (a wrapped
     label) are one cell, read top to bottom; boxes side by side with a gap wider than about
@@ -330,7 +381,9 @@ def _cells(row: _Row, h: float, rules: Rules | None = None) -> list[list[Box]]:
             gap = box.x0 - right
             last = max(cell, key=lambda b: b.x1)
             kinds = _numeric(last.text) + _numeric(box.text)  # 2: two numbers, 1: text and a number
-            ruled = rules is not None and rules.vertical_between(right, box.x0, box.cy)
+            # boxes overhang their cell by a few pixels: a rule between the boxes' centres counts
+            ruled = rules is not None and rules.vertical_between(max((b.x0 + b.x1) / 2 for b in cell),
+                                                                 (box.x0 + box.x1) / 2, box.cy, tol=0)
             if stacked or (kinds < 2 and not ruled and gap <= (0.25 if kinds else 0.6) * h):
                 cell.append(box)
                 continue
@@ -436,8 +489,12 @@ def layout(boxes: Iterable[Box | Sequence], page: int = 1, low_confidence: float
     # spans, as the PDF reader places a merged cell.
     tall = [b for b in items if b.height > 2 * h and b.height > 1.5 * b.width and len(b.text) > 1]
     normal = [b for b in items if b not in tall]
+    if rules is not None:
+        normal = [piece for b in normal for piece in _split_at_rules(b, rules, h)]
     rows = _cluster_rows(normal, h)
     rows = _merge_continuations(rows, h, rules)
+    if rules is not None:
+        rows = _merge_ruled_cells(rows, h, rules)
     for box in tall:
         spanned = [r for r in rows if r.y1 > box.y0 and r.y0 < box.y1
                    and not any(_x_overlap(box, b) > 0 for b in r.boxes)]
@@ -607,7 +664,7 @@ class _Tesseract:
     """The tesseract binary (Debian tesseract-ocr + tesseract-ocr-chi-sim), words from its TSV."""
     name = "tesseract"
 
-    def __init__(self, threads: int | None = None, psm: int = 6, remove_rules: bool = True, **_):
+    def __init__(self, threads: int | None = None, psm: int = 3, remove_rules: bool = True, **_):
         self.exe = shutil.which("tesseract")
         if not self.exe or "chi_sim" not in _tesseract_langs():
             raise OcrUnavailable(missing_message("tesseract"))
