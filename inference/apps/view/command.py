@@ -13,6 +13,8 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import IO
 
+from gongkai.io import RecordsFileError, record_dicts
+
 from .overview import write_overview
 from .render import render_report
 
@@ -50,17 +52,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def parse_records(lines: Iterator[str] | IO[str], name: str) -> Iterator[dict]:
-    """Records from JSON Lines, lazily; a line that is not a JSON object is an InputError."""
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{name}:{number}: not JSON ({exc.msg}); expected one record a line") from None
-        if not isinstance(data, dict):
-            raise InputError(f"{name}:{number}: not a record (a JSON {type(data).__name__}, expected an object)")
-        yield data
+    """Records from JSON Lines, lazily (gongkai.io's reader); a bad line is an InputError."""
+    try:
+        yield from record_dicts(lines, name)
+    except RecordsFileError as exc:
+        raise InputError(str(exc)) from None
 
 
 def read_records(path: str) -> Iterator[dict]:
