@@ -284,7 +284,7 @@ def test_command_bad_input_is_one_line_and_status_2(record, tmp_path, capsys):
         errors.append(capsys.readouterr().err)
         assert errors[-1].startswith("gongkai view: ") and errors[-1].count("\n") == 1, errors[-1]
     assert "missing.txt: no such file" in errors[0] and "bad.jsonl:2: not a JSON line" in errors[1]
-    assert "not a record" in errors[2] and "no records" in errors[3] and "not UTF-8" in errors[4]
+    assert "not a gongkai record" in errors[2] and "no records" in errors[3] and "not UTF-8" in errors[4]
     assert "a folder" in errors[5] and "give -o a folder" in errors[6] and "--model" in errors[7]
 
 
