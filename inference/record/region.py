@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from gongkai.inference.tag.rules.gazetteer import _cpca_adcodes
+from gongkai.inference.tag.rules.gazetteer import cpca_adcodes
 
 PROVINCE, CITY, COUNTY = "province", "city", "county"
 # Words after which a name is the government of its division (not one of its departments).
@@ -73,7 +73,7 @@ class Table:
 @lru_cache(maxsize=1)
 def division_table() -> Table | None:
     """cpca's table, read once (it is located, not imported: see gazetteer)."""
-    path = _cpca_adcodes()
+    path = cpca_adcodes()
     if path is None:
         return None
     by_code: dict[str, Division] = {}

@@ -44,7 +44,7 @@ class Component:
     length: int
 
 
-def _cpca_adcodes() -> Path | None:
+def cpca_adcodes() -> Path | None:
     spec = importlib.util.find_spec("cpca")  # located, not imported: cpca's __init__ needs pkg_resources
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -54,7 +54,7 @@ def _cpca_adcodes() -> Path | None:
 
 def region_names() -> set[str]:
     names: set[str] = set()
-    path = _cpca_adcodes()
+    path = cpca_adcodes()
     if path is not None:
         with path.open(encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
