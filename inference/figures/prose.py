@@ -67,9 +67,9 @@ PATTERNS: list[MetricPattern] = [
     _p("requests.other_handling", rf"其他处理(?:的)?(?:有)?{_SP}{N}{_SP}件", ("requests", "overview")),
     _p("review.total", rf"(?:被申请|申请|提起|发生|收到)?行政复议(?:申请|案件)?(?:共|数)?(?:为|有)?{_SP}{N}{_SP}(?:件|起)", REVIEW_SECTIONS),
     _p("review.total", rf"{N}{_SP}(?:件|起|份|宗)(?:涉及|因|有关)?{_NOT_SENT}{{0,12}}?行政复议", REVIEW_SECTIONS),
-    _p("review.total", r"(?:无|未发生|没有|未收到|未有)(?:因|有关|涉及)?(?:政府信息公开(?:工作|申请)?)?(?:而)?(?:引起|引发|被申请|提起|的)?(?:的)?行政复议", REVIEW_SECTIONS, zero=True),
+    _p("review.total", rf"(?:无(?!论)|未发生|没有|未收到|未有|未出现){_NOT_SENT}{{0,30}}?行政复议", REVIEW_SECTIONS, zero=True),
     _p("litigation.total", rf"(?:被提起|提起|发生|收到)?行政诉讼(?:案件)?(?:共|数)?(?:为|有)?{_SP}{N}{_SP}(?:件|起)", REVIEW_SECTIONS),
-    _p("litigation.total", r"(?:无|未发生|没有|未有|未收到)[^。；;，,]{0,24}行政诉讼", REVIEW_SECTIONS, zero=True),
+    _p("litigation.total", rf"(?:无(?!论)|未发生|没有|未有|未收到|未出现){_NOT_SENT}{{0,30}}?行政诉讼", REVIEW_SECTIONS, zero=True),
     _p("fees.information_processing_yuan", rf"信息处理费(?:共计|共|合计|为)?{_SP}(?P<n>\d+(?:\.\d+)?){_SP}元", FEE_SECTIONS),
     _p("fees.information_processing_yuan", r"(?:未|没有|无|不)(?:收取|产生|发生|涉及)[^。；;]{0,20}(?:信息处理费|收费|费用|信息费)|信息处理费[^。；;]{0,12}(?:为零|为0|0元|均未|未收取)|无收取信息费|暂不收费|免费(?:提供|公开)", FEE_SECTIONS, zero=True),
     _p("proactive.published_items", rf"主动公开(?:各类)?(?:政府|政务)?信息(?:数|总数)?(?:共|共计)?(?:为)?{_SP}{N}{_SP}{_MORE}(?:条|件)", ("overview", "proactive", "preamble")),
@@ -83,12 +83,14 @@ PATTERNS: list[MetricPattern] = [
 def text_metrics(doc: Doc) -> dict[str, Metric]:
     """For each key, the earliest statement in document order; fallbacks only if needed."""
     best: dict[str, tuple[tuple, Metric]] = {}
+    previous = ""  # the last sentence of the paragraph before: context for the first sentence
     for p in doc.paragraphs:
         if p.section in (None, "boilerplate"):
             continue
         vs, ve = doc.view.to_view(p.start, p.end)
         raw = doc.view.text[vs:ve]
         if _NOT_TABLE.search(raw):
+            previous = ""
             continue
         # Wrapped lines (PDF text) break phrases: match on the text without line breaks.
         if "\n" in raw:
@@ -103,12 +105,13 @@ def text_metrics(doc: Doc) -> dict[str, Metric]:
                 rank = (mp.fallback, p.index, m.start())
                 if mp.key in best and best[mp.key][0] <= rank:
                     break
-                if mp.about is not None and not mp.about.search(_context(text, m.start(), m.end())):
+                if mp.about is not None and not mp.about.search(_context(text, m.start(), m.end(), previous)):
                     continue
                 found = _metric(doc, mp, m, vs, text, keep)
                 if found is not None:
                     best[mp.key] = (rank, found)
                     break
+        previous = text[max((text.rfind(c, 0, len(text) - 1) for c in "。；;"), default=-1) + 1:]
     return {key: found for key, (_, found) in best.items()}
 
 
@@ -124,11 +127,13 @@ def _metric(doc: Doc, mp: MetricPattern, m: re.Match, vs: int, text: str, keep: 
     return Metric(value=value, start=start, end=end, evidence=_sentence(text, m.start(), m.end()))
 
 
-def _context(text: str, s: int, e: int) -> str:
-    """The sentence of a match and the one before it (已办结227件 follows the sentence that
-    says which requests)."""
+def _context(text: str, s: int, e: int, previous: str = "") -> str:
+    """The sentence of a match and the one before it, in this paragraph or the last one
+    (已办结227件 follows the sentence that says which requests)."""
     a = max((text.rfind(c, 0, s) for c in "。；;"), default=-1)
-    before = max((text.rfind(c, 0, a) for c in "。；;"), default=-1) + 1 if a > 0 else 0
+    if a < 0:
+        return previous + _sentence(text, s, e)
+    before = max((text.rfind(c, 0, a) for c in "。；;"), default=-1) + 1
     return text[before:s] + _sentence(text, s, e)
 
 
