@@ -154,8 +154,6 @@ REGRESSIONS = REPO / "tests" / "regressions"
 # Regression files whose cause lies outside the reader and the batch (see tests/regressions/
 # README.md): strict, so the test says so the day the owner's fix lands.
 KNOWN = {
-    "spans_whitespace_run_after_number.txt": "COUNT_RE/MONEY_RE backtrack on white space after a number "
-                                             "(inference/tag/rules/spans.py: consecutive \\s*)",
     "pdf_corrupted_stream_quadratic.pdf": "pdfminer's decompress_corrupted is quadratic in the stream's size",
 }
 

@@ -14,7 +14,7 @@ from gongkai.inference.figures.values import parse_number
 from gongkai.metric_keys import metric
 
 N = r"(?P<n>\d+(?:,\d{3})*|[零〇一二两三四五六七八九十百千]+)"
-_SP = r"\s*"
+_SP = r"\s*+"  # possessive: a run of white space never backtracks
 _MORE = r"(?:余|多)?"  # 5500余条: the figure as stated (approx in its span)
 _REQ = r"(?:政府信息公开申请|依申请公开(?:政府信息)?(?:申请)?|信息公开申请|公开申请|申请)"
 _NOT_TABLE = re.compile(r"\t|\|")

@@ -16,7 +16,7 @@ from gongkai.inference.tag.rules import gazetteer as gz
 
 NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 CN = r"[零〇○一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?"
-_SP = r"\s*"  # layout breaks inside a span are part of it; spans never leave their paragraph
+_SP = r"\s*+"  # layout breaks inside a span are part of it; possessive: runs of white space never backtrack
 MULT = r"(?:千万|百万|万亿|万|亿)"
 # Classifiers, with the words they start that are not classifiers excluded.
 CLASSIFIER = (
