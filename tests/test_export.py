@@ -32,6 +32,9 @@ def test_xlsx_has_a_row_per_report_and_a_column_per_metric(records):
     by_agency = {row[header.index("agency")]: row for row in data}
     r = by_agency["硚口区人民政府"]
     assert r[header.index("requests.received")] == 236 and r[header.index("year")] == 2022
+    # where the body sits: a panel researchers can group by
+    assert (r[header.index("region.province")], r[header.index("region.city")], r[header.index("region.county")],
+            r[header.index("region.adcode")], r[header.index("level")]) == ("湖北省", "武汉市", "硚口区", "420104", "county")
     assert "requests.balance" in r[header.index("checks_failed")]
     assert any(row[header.index("error")] for row in data)
     assert len(list(wb["entities"].iter_rows(values_only=True))) > 50
