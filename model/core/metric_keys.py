@@ -123,15 +123,15 @@ _OTHER_2021 = ("申请人无正当理由逾期不补正[、,]?行政机关不再
 
 def _table3() -> list[RowDef]:
     rows = [
-        _t3("t3.received", r"本年新收(?:政府信息公开)?申请(?:数量|数)?", "requests.received"),
-        _t3("t3.carried_over", r"上年结转(?:政府信息公开)?申请(?:数量|数)?", "requests.carried_over"),
+        _t3("t3.received", r"本年(?:度)?新收(?:到)?(?:的)?(?:政府信息公开)?申请(?:数量|件数|数)?", "requests.received"),
+        _t3("t3.carried_over", r"上(?:一)?年(?:度)?结转(?:的)?(?:政府信息公开)?申请(?:数量|件数|数)?", "requests.carried_over"),
         _t3("t3.granted", r"予以公开", "requests.granted"),
         _t3("t3.partially_granted", r"部分公开(?:\([^)]{0,30}\))?", "requests.partially_granted"),
         *(_t3(f"t3.{key.split('.')[1]}", label, key, total_of=key) for key, label in (
             ("requests.denied", r"\(三\)不予公开"), ("requests.unable_to_provide", r"\(四\)无法提供"),
             ("requests.not_processed", r"\(五\)不予处理"), ("requests.other_handling", r"\(六\)其他处理"))),
         _t3("t3.completed", r"\(七\)总计", "requests.completed"),
-        _t3("t3.carried_forward", r"结转下一?年度继续办理", "requests.carried_forward"),
+        _t3("t3.carried_forward", r"结转(?:至)?下一?年度?(?:继续)?办理", "requests.carried_forward"),
     ]
     for block, labels in (("requests.denied", _DENIED), ("requests.unable_to_provide", _UNABLE),
                           ("requests.not_processed", _NOT_PROCESSED)):
