@@ -356,3 +356,16 @@ def test_regions_of_a_page_and_image_formats(image_pdfs):
     assert both.pages == [7, 8] and both.text.count("行政强制\t195") == 2
     with pytest.raises(ValueError):
         ocr.ocr_image(b"not an image")
+
+
+def test_transparent_background_is_white_and_odd_modes_are_rgb():
+    from PIL import Image, ImageDraw
+
+    from gongkai.inference.read.ocr import _flatten
+
+    clear = Image.new("RGBA", (40, 20), (0, 0, 0, 0))
+    ImageDraw.Draw(clear).rectangle([5, 5, 10, 10], fill=(0, 0, 0, 255))
+    flat = _flatten(clear)
+    assert flat.mode == "RGB" and flat.getpixel((30, 15)) == (255, 255, 255) and flat.getpixel((7, 7)) == (0, 0, 0)
+    assert _flatten(Image.new("1", (8, 8), 1)).mode == "RGB"
+    assert _flatten(Image.new("L", (8, 8))).mode == "L"

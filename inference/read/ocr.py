@@ -32,12 +32,12 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 __all__ = [
-    "ENGINES", "DEFAULT_ENGINE", "INSTALL_HINT", "Box", "OcrText", "OcrUnavailable",
-    "available", "missing_message", "layout", "ocr_image", "ocr_pdf_pages", "ocr_pil", "get_engine", "pages_without_text",
-    "image_regions", "render_pdf_pages", "Rules", "find_rules", "line_height",
+    "ENGINES", "DEFAULT_ENGINE", "INSTALL_HINT", "IMAGE_SUFFIXES", "Box", "OcrText", "OcrUnavailable", "Rules",
+    "available", "missing_message", "get_engine", "layout", "line_height", "find_rules",
+    "ocr_image", "ocr_pdf_pages", "ocr_pil", "render_pdf_pages", "pages_without_text", "image_regions",
 ]
 
-ENGINES = ("rapidocr", "tesseract")
+ENGINES = ("rapidocr", "rapidocr_onnxruntime", "tesseract")
 DEFAULT_ENGINE = "rapidocr"
 INSTALL_HINT = 'pip install "gongkai[ocr]"'
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
@@ -799,10 +799,22 @@ def ocr_image(data: bytes, page: int = 1, engine: str | None = None, low_confide
         if k:
             img.seek(k)
         frame = ImageOps.exif_transpose(img) if k == 0 else img
-        if frame.mode not in ("RGB", "L"):
-            frame = frame.convert("RGBA").convert("RGB") if "A" in frame.mode or frame.mode == "P" else frame.convert("RGB")
+        frame = _flatten(frame)
         result.extend(_ocr_pil(frame, page + k, eng, low_confidence))
     return result
+
+
+def _flatten(image):
+    """RGB or greyscale; a transparent background becomes white (as a viewer shows it), not black."""
+    from PIL import Image
+
+    if image.mode in ("RGB", "L"):
+        return image
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return image.convert("RGB")
 
 
 def _open_pdf(data: bytes):
