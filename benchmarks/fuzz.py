@@ -319,6 +319,63 @@ def _save(folder: Path | None, seeds: list[Seed], seed: int, name: str) -> None:
     (folder / f"fuzz{seed}_{name}").write_bytes(data)
 
 
+# --- the same cases without the batch supervisor (to measure a checkout before issue 12) ---------
+
+_direct: dict = {}
+
+
+def _direct_init(timeout: float) -> None:
+    import signal
+
+    from gongkai.inference.pipeline import Pipeline
+
+    _direct["pipeline"], _direct["timeout"] = Pipeline.rules(), timeout
+
+    def alarm(signum, frame):
+        raise TimeoutError
+
+    signal.signal(signal.SIGALRM, alarm)
+
+
+def _direct_case(task: tuple[str, bytes]) -> tuple[str, str, float]:
+    """(name, outcome, seconds): "record", "error", "escaped: <exception>" (it would have ended
+    a batch), or "hang" (over the time limit, by SIGALRM inside the worker)."""
+    import signal
+
+    name, data = task
+    started = time.perf_counter()
+    signal.setitimer(signal.ITIMER_REAL, _direct["timeout"])
+    try:
+        record = _direct["pipeline"].extract_bytes(data, name)
+        outcome = "error" if record.error else "record"
+    except TimeoutError:
+        outcome = "hang"
+    except Exception as exc:  # what escaped Pipeline.extract_bytes: the end of a batch before issue 12
+        outcome = f"escaped: {type(exc).__name__}: {' '.join(str(exc).split())[:100]}"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    return name, outcome, time.perf_counter() - started
+
+
+def run_direct(cases: int, seed: int = 0, jobs: int = 2, timeout: float = 20.0) -> dict:
+    """The cases through `Pipeline.rules().extract_bytes` in a plain process pool, counting
+    the exceptions that escape it. Uses only what every version of gongkai has, so it runs
+    in a checkout from before the batch supervisor (the "before" figure of the note)."""
+    import multiprocessing
+    from collections import Counter
+
+    seeds = load_seeds()
+    tasks = (make_case(seeds, seed, n)[:2] for n in range(cases))
+    counts: Counter = Counter()
+    escaped: list[tuple[str, str]] = []
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=_direct_init, initargs=(timeout,)) as pool:
+        for name, outcome, _ in pool.imap(_direct_case, tasks, chunksize=4):
+            counts[outcome.split(":")[0]] += 1
+            if outcome.startswith("escaped"):
+                escaped.append((name, outcome))
+    return {"cases": cases, "counts": dict(counts), "escaped": escaped}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cases", type=int, default=1000)
@@ -329,7 +386,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--save", type=Path, help="write crashing and hanging inputs here (e.g. tests/regressions)")
     ap.add_argument("--default-mode", action="store_true", help="the shipped model too (default: the rules only)")
     ap.add_argument("--json", type=Path, help="also write the report as JSON here")
+    ap.add_argument("--direct", action="store_true",
+                    help="no batch supervisor: count exceptions escaping Pipeline.extract_bytes (runs on old checkouts)")
     args = ap.parse_args(argv)
+    if args.direct:
+        result = run_direct(args.cases, args.seed, args.jobs, args.timeout)
+        print(f"fuzz --direct: {result['cases']} cases: " + ", ".join(f"{k} {v}" for k, v in sorted(result["counts"].items())))
+        for name, outcome in result["escaped"][:30]:
+            print(f"fuzz --direct:   {name}: {outcome}")
+        if args.json:
+            args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+        return 1 if result["escaped"] else 0
     report = run_fuzz(args.cases, args.seed, args.jobs, args.timeout, args.save, not args.default_mode, progress=True,
                       checkpoint=args.json)
     print(report.text())
