@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 # Words that may stand between a label and its numbers, or between rows, in any shape of
 # the official tables: column headers (repeated under a page break), units, ordinals of
@@ -46,12 +47,12 @@ class Group:
     start: int  # offsets into the text the stream was cut from
     end: int
 
-    @property
+    @cached_property
     def digits(self) -> str:
         """The digits that can be cut (a leading sign stays with the first cell)."""
         return self.text.lstrip("+-")
 
-    @property
+    @cached_property
     def splittable(self) -> bool:
         return self.digits.isdigit() and len(self.digits) > 1
 
@@ -69,7 +70,7 @@ class Reading:
 
     cells: tuple[Cell | None, ...]
 
-    @property
+    @cached_property
     def values(self) -> tuple[float | int | None, ...]:
         return tuple(None if c is None else c.value for c in self.cells)
 
@@ -145,13 +146,15 @@ def readings(groups: list[Group], size: int, check, sparse: bool = False, block:
         return [Reading(tuple(Cell(_value(g.text), g.start, g.end) for g in groups))]
     if sum(len(g.digits) for g in groups if g.splittable) > max_digits * size:
         return []
-    dense = list(_cuts(groups, size, check, block, max_digits))
+    cut = (lambda n: _sum_cuts(groups, n, max_digits)) if check is total_of_parts else \
+        (lambda n: _cuts(groups, n, check, block, max_digits))
+    dense = list(cut(size))
     if dense or not sparse:
         return dense
     out: list[Reading] = []
     # sparse: n numbers, the last in the total column (a lone 0 is a row of nothing but zeros)
     for n in range(size - 1, 0, -1):
-        for r in _cuts(groups, n, None, 0, max_digits):
+        for r in cut(n):
             full = Reading((*r.cells[:-1], *([None] * (size - n)), r.cells[-1]))
             if check(full.values):
                 out.append(full)
@@ -160,12 +163,37 @@ def readings(groups: list[Group], size: int, check, sparse: bool = False, block:
     return out
 
 
-def _cuts(groups: list[Group], size: int, check, block: int, max_digits: int):
+def _sum_cuts(groups: list[Group], size: int, max_digits: int):
+    """The readings of `_cuts` whose last cell is the sum of the others, found fast: the
+    total is cut off the end first, and the rest may not add up beyond it."""
+    last = groups[-1]
+    if not last.splittable or size == 1:
+        yield from _cuts(groups, size, total_of_parts, 0, max_digits)
+        return
+    digits = last.digits
+    for length in range(1, min(len(digits) - (1 if len(groups) == 1 else 0), max_digits) + 1):
+        tail = digits[len(digits) - length:]
+        if len(tail) > 1 and tail[0] == "0":
+            continue
+        total = int(tail)
+        head = Group(last.text[:len(last.text) - length], last.start, last.end - length)
+        total_cell = Cell(total, last.end - length, last.end)
+        rest = groups[:-1] + ([head] if head.text.lstrip("+-") else [])
+        if not rest:
+            continue
+        for r in _cuts(rest, size - 1, None, 0, max_digits, ceiling=total):
+            if sum(c.value for c in r.cells) == total:
+                yield Reading((*r.cells, total_cell))
+
+
+def _cuts(groups: list[Group], size: int, check, block: int, max_digits: int, ceiling: float | None = None):
     """Readings of exactly `size` cells: each group cut into one or more numbers without
     leading zeros (of at most `max_digits` digits); a group with a decimal point is one
-    cell; a sign belongs to the group's first cell."""
+    cell; a sign belongs to the group's first cell. With `ceiling`, cells that already add
+    up beyond it are not followed further."""
     found = 0
     cells: list[Cell] = []
+    running = [0]  # the sum of the cells cut so far
     digits_after = [sum(len(g.digits) for g in groups[i:]) for i in range(len(groups) + 1)]
 
     def walk(g: int, i: int):
@@ -185,30 +213,34 @@ def _cuts(groups: list[Group], size: int, check, block: int, max_digits: int):
             return  # more groups than cells still to fill
         if not group.splittable:
             cells.append(Cell(_value(group.text), group.start, group.end))
+            running[0] += cells[-1].value
             if not (block and len(cells) % block == 0 and check is not None
                     and not check(tuple(c.value for c in cells[-block:]))):
                 yield from walk(g + 1, 0)
-            cells.pop()
+            running[0] -= cells.pop().value
             return
         digits, sign = group.digits, len(group.text) - len(group.digits)
         rest = len(digits) - i + digits_after[g + 1]
-        if rest < left:
-            return  # too few digits for the cells still to fill
+        if rest < left or rest > left * max_digits:
+            return  # too few digits for the cells still to fill, or too many
         for j in range(i + 1, min(len(digits), i + max_digits) + 1):
             part = digits[i:j]
             if len(part) > 1 and part[0] == "0":
                 break  # no leading zeros: 05 is 0 and 5
             value = -int(part) if i == 0 and group.text.startswith("-") else int(part)
+            if ceiling is not None and value >= 0 and running[0] + value > ceiling:
+                break  # longer parts only add more
             cells.append(Cell(value, group.start + (0 if i == 0 else sign + i), group.start + sign + j))
+            running[0] += value
             if block and len(cells) % block == 0 and check is not None \
                     and not check(tuple(c.value for c in cells[-block:])):
-                cells.pop()
+                running[0] -= cells.pop().value
                 continue  # this block's total is not the sum of its cells
             if j == len(digits):
                 yield from walk(g + 1, 0)
             elif len(cells) < size:
                 yield from walk(g, j)
-            cells.pop()
+            running[0] -= cells.pop().value
 
     yield from walk(0, 0)
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+import ahocorasick
 
 from gongkai.doc import Doc, Entity, Metric
 from gongkai.inference.figures import readings as rd
@@ -21,11 +24,6 @@ from gongkai.inference.figures.values import fill_values
 from gongkai.metric_keys import APPLICANT_COLUMNS, OUTCOMES, RESULTS, ROWS, RowDef, metric
 from gongkai.overlap import without_overlaps
 
-# One pattern for every row label; longer (more specific) labels first, so that at one
-# position 同意部分公开答复数 wins over 部分公开.
-_ANCHOR = re.compile("|".join(f"(?P<r{n}>{row.label})" for n, row in sorted(
-    enumerate(ROWS), key=lambda item: -len(item[1].label))))
-_ROW_OF_GROUP = {f"r{n}": row for n, row in enumerate(ROWS)}
 _STATS_START = re.compile(r"统计表|指标名称|计量单位")
 _LAYOUT_2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量")
 _LAYOUT_2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数")
@@ -86,8 +84,9 @@ def read_tables(doc: Doc) -> TableResult:
     result = TableResult()
     if not anchors:
         return result
+    table2 = _table2_layout(doc, text)
     rows = [_read_row(text, a, anchors[k + 1].start if k + 1 < len(anchors) else len(text),
-                      anchors[k + 1].row if k + 1 < len(anchors) else None, _layout(doc, text, a))
+                      anchors[k + 1].row if k + 1 < len(anchors) else None, _layout(a.row, table2))
             for k, a in enumerate(anchors)]
     rows = [r for r in _gate(rows, text) if r.size and not r.prose]
     rows = _first_of_each(rows, result.warnings)
@@ -115,14 +114,100 @@ def _masked_view(doc: Doc) -> str:
 
 
 def find_anchors(text: str) -> list[Anchor]:
-    """Row labels in text order. Labels are matched with whitespace removed, so a label
-    wrapped over two lines (…其政府信\\n息公开申请) is still one label."""
-    keep = [i for i, c in enumerate(text) if not c.isspace()]
-    squeezed = "".join(text[i] for i in keep)
-    out = []
-    for m in _ANCHOR.finditer(squeezed):
-        out.append(Anchor(_ROW_OF_GROUP[m.lastgroup], keep[m.start()], keep[m.end() - 1] + 1))
+    """Row labels in text order, the longest at a place. Labels are matched with whitespace
+    removed, so a label wrapped over two lines (…其政府信\\n息公开申请) is still one label.
+    One Aho-Corasick pass finds each label's keyword; only there is the label's pattern tried."""
+    squeezed, to_text = _squeeze(text)
+    automaton, patterns = _anchor_index()
+    found: set[tuple[int, int, int]] = set()
+    for last, (keyword, rows) in automaton.iter(squeezed):
+        first = last - len(keyword) + 1
+        for n in rows:
+            for m in patterns[n].finditer(squeezed, max(0, first - _BEFORE_KEYWORD), min(len(squeezed), first + 600)):
+                if m.start() > first:
+                    break
+                if m.end() >= last + 1:  # this match holds the keyword found
+                    found.add((m.start(), m.end(), n))
+                    break
+    out, taken = [], 0
+    for start, end, n in sorted(found, key=lambda f: (f[0], f[0] - f[1])):
+        if start >= taken:
+            out.append(Anchor(ROWS[n], to_text(start), to_text(end - 1) + 1))
+            taken = end
     return out
+
+
+_BEFORE_KEYWORD = 24  # a label starts at most this far before its keyword
+_NON_SPACE = re.compile(r"\S+")
+
+
+def _squeeze(text: str):
+    """The text without white space, and a map from its offsets back to the text's."""
+    runs = [(m.start(), m.end()) for m in _NON_SPACE.finditer(text)]
+    firsts, total = [], 0  # where each run starts in the squeezed text
+    for a, b in runs:
+        firsts.append(total)
+        total += b - a
+    squeezed = "".join(text[a:b] for a, b in runs)
+
+    def to_text(q: int) -> int:
+        k = bisect.bisect_right(firsts, q) - 1
+        return runs[k][0] + q - firsts[k]
+
+    return squeezed, to_text
+
+
+@lru_cache(maxsize=1)
+def _anchor_index():
+    """The keyword automaton and the compiled label patterns (built once: constant data)."""
+    automaton = ahocorasick.Automaton()
+    by_keyword: dict[str, list[int]] = {}
+    for n, row in enumerate(ROWS):
+        for keyword in label_keywords(row.label):
+            by_keyword.setdefault(keyword, []).append(n)
+    for keyword, rows in by_keyword.items():
+        automaton.add_word(keyword, (keyword, rows))
+    automaton.make_automaton()
+    return automaton, [re.compile(row.label) for row in ROWS]
+
+
+def label_keywords(label: str) -> tuple[str, ...]:
+    """For each top-level alternative of a label pattern, its longest run of Han characters
+    that every match contains (outside groups, not made optional by a quantifier)."""
+    branches, current, runs, run, depth, i = [], [], [], "", 0, 0
+    while i < len(label):
+        c = label[i]
+        if c == "\\":  # an escaped character ends a run
+            runs.append(run)
+            run = ""
+            i += 2
+            continue
+        if c in "([":
+            runs.append(run)
+            run = ""
+            if c == "[":
+                i = label.index("]", i)
+            else:
+                depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            runs.append(run)
+            branches.append(max(runs, key=len))
+            runs, run = [], ""
+        elif depth == 0 and "\u4e00" <= c <= "\u9fff":
+            if i + 1 < len(label) and label[i + 1] in "?*{":
+                runs.append(run)
+                run = ""
+            else:
+                run += c
+        else:
+            runs.append(run)
+            run = ""
+        i += 1
+    runs.append(run)
+    branches.append(max(runs, key=len))
+    return tuple(branches)
 
 
 def _size(text: str, anchor: Anchor, layout: str) -> int:
@@ -133,17 +218,18 @@ def _size(text: str, anchor: Anchor, layout: str) -> int:
     return anchor.row.cells.get(layout, 0)
 
 
-def _layout(doc: Doc, text: str, anchor: Anchor) -> str:
-    """Which layout's columns a row has: table 2 says by its column headers (2019:
-    本年新制作数量 …; 2021: 本年制发件数 …), else the report's format."""
-    row = anchor.row
-    if row.table != "t2":
-        return next(iter(row.cells))
+def _table2_layout(doc: Doc, text: str) -> str:
+    """Which layout's columns table 2 has: its column headers say (2019: 本年新制作数量 …;
+    2021: 本年制发件数 …), else the report's format. (Tables 3 and 4 have one layout.)"""
     if _LAYOUT_2019.search(text):
         return "2019"
     if _LAYOUT_2021.search(text):
         return "2021"
     return doc.format if doc.format in ("2019", "2021") else "2021"
+
+
+def _layout(row: RowDef, table2: str) -> str:
+    return table2 if row.table == "t2" else next(iter(row.cells))
 
 
 def _read_row(text: str, anchor: Anchor, next_start: int, next_row: RowDef | None, layout: str) -> RowRead:

@@ -18,6 +18,9 @@ _NUMBER = re.compile(
     re.S,
 )
 _APPROX_BEFORE = ("近", "约", "大约", "将近", "接近")
+_APPROX_1 = {q for q in _APPROX_BEFORE if len(q) == 1}
+_APPROX_2 = {q for q in _APPROX_BEFORE if len(q) == 2}
+_SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=4096)
@@ -53,7 +56,7 @@ def quantity(text: str) -> tuple[float | int | None, str, bool]:
     if base is None:
         return None, "", False
     mult = _MULT.get(m.group("mult") or "", 1)
-    unit = re.sub(r"\s+", "", m.group("unit") or "")
+    unit = _SPACES.sub("", m.group("unit") or "")
     return _int_if_whole(base * mult), unit, bool(m.group("approx") or m.group("approx0"))
 
 
@@ -72,7 +75,7 @@ def money_value(text: str) -> tuple[float | int | None, str, bool]:
 
 
 def percent_value(text: str) -> tuple[float | int | None, str]:
-    t = re.sub(r"\s+", "", text)
+    t = _SPACES.sub("", text)
     if t.startswith("百分之"):
         n = parse_number(t[3:])
         return n, "%"
@@ -97,7 +100,7 @@ _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 def date_value(text: str) -> str | None:
     """ISO 8601 as precise as written: '2022', '2021-12', '2023-01-31', '--10-29',
     ranges '--01/--09', with a time appended when one is attached."""
-    t = re.sub(r"\s+", "", text)
+    t = _SPACES.sub("", text)
     t = re.sub(r"(年度|年底|年初|年末|底|初|末|份)$", lambda m: "年" if m.group(1).startswith("年") else "", t)
     if "至" in t or re.search(r"\d月?-\d+月", t):
         parts = re.split(r"至|(?<=月)-|-(?=\d+月$)", t, maxsplit=1)
@@ -152,7 +155,8 @@ def _cn_digits(y: str) -> str:
 
 
 def approx_before(view: str, start: int) -> bool:
-    return any(view[max(0, start - len(q)) : start] == q for q in _APPROX_BEFORE)
+    """近/约/大约… right before a figure: the figure is approximate (the qualifier is no part of the span)."""
+    return view[max(0, start - 1):start] in _APPROX_1 or view[max(0, start - 2):start] in _APPROX_2
 
 
 def value_of(label: str, view_text: str) -> tuple[object, str | None, bool]:
@@ -166,7 +170,7 @@ def value_of(label: str, view_text: str) -> tuple[object, str | None, bool]:
         return value, unit, False
     if label == "DATE":
         return date_value(view_text), None, False
-    return re.sub(r"\s+", "", view_text), None, False
+    return _SPACES.sub("", view_text), None, False
 
 
 class Values:
