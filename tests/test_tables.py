@@ -3,7 +3,7 @@ import io
 
 
 from gongkai.inference import Pipeline
-from conftest import CORPUS, needs_corpus
+from conftest import CORPUS, needs_corpus, seed
 
 HEAD = "某区人民政府2024年政府信息公开工作年度报告\n一、总体情况\n本年度全区工作有序开展。\n"
 T3_ROWS = [
@@ -219,3 +219,26 @@ def test_column_arithmetic_settles_rows_that_several_splits_fit():
     assert (m["requests.denied"], m["requests.other_handling"], m["requests.completed"]) == (8, 1, 69)
     assert next(c for c in r.checks if c.name == "requests.balance.columns").ok
     assert not any("more than one split" in w for w in r.warnings)
+
+
+def test_row_labels_found_by_keyword_are_those_a_full_scan_finds():
+    """find_anchors tries a label's pattern only where its keyword stands; a full scan with
+    every pattern over the whole text must find the same rows."""
+    import re
+
+    from gongkai.inference.figures import tables as T
+    from gongkai.metric_keys import ROWS
+
+    def full_scan(text):
+        squeezed, to_text = T._squeeze(text)
+        found = {(m.start(), m.end(), n) for n, row in enumerate(ROWS) for m in re.finditer(row.label, squeezed)}
+        out, taken = [], 0
+        for start, end, n in sorted(found, key=lambda f: (f[0], f[0] - f[1])):
+            if start >= taken:
+                out.append((to_text(start), to_text(end - 1) + 1, ROWS[n].name))
+                taken = end
+        return out
+
+    texts = [HEAD + "\n".join(rows(sep)) for sep in ("\t", " | ", "")] + [seed(i).read_text(encoding="utf-8") for i in range(5)]
+    for text in texts:
+        assert [(a.start, a.end, a.row.name) for a in T.find_anchors(text)] == full_scan(text)
