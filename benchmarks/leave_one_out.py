@@ -97,22 +97,23 @@ def calibrate_doc(tagger, gold, data: bytes, trust: float = 0.85) -> Calibration
     return cal
 
 
-def thresholds(cal: Calibration, grid=(0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999)) -> dict:
+def thresholds(cal: Calibration, grid=(0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999),
+               min_n: int = 10) -> dict:
     """The lowest threshold at which the model's decisions beat the rules' on the held-out
-    folds: sections (model right more often than the rules on the paragraphs it would take),
-    added AGENCY spans (precision ≥ 0.5: each then adds more to F1 than it costs), boundaries
-    (model exact more often than the rule). None (the rules keep it) where no threshold does."""
-    out = {}
-    sec = next((t for t in grid if (rows := [r for r in cal.sections if r[0] >= t])
-                and sum(r[1] for r in rows) > sum(r[2] for r in rows)), None)
-    out["section_threshold"] = sec
-    add = next((t for t in grid if (rows := [r for r in cal.added if r[0] >= t])
-                and sum(r[1] for r in rows) / len(rows) >= 0.5), None)
-    out["min_confidence"] = add
-    bnd = next((t for t in grid if (rows := [r for r in cal.bounds if r[0] >= t])
-                and sum(r[1] for r in rows) > sum(r[2] for r in rows)), None)
-    out["boundary_confidence"] = bnd
-    return out
+    folds, over at least `min_n` decisions: sections (model right more often than the rules
+    on the paragraphs it would take), added AGENCY spans (precision ≥ 0.5: each then adds
+    more to F1 than it costs), boundaries (model exact more often than the rule). None where
+    no threshold does, or too few decisions were seen to say: the default stays."""
+    def lowest(rows_of, better):
+        for t in grid:
+            rows = [r for r in rows_of if r[0] >= t]
+            if len(rows) >= min_n and better(rows):
+                return t
+        return None
+
+    return {"section_threshold": lowest(cal.sections, lambda rows: sum(r[1] for r in rows) > sum(r[2] for r in rows)),
+            "min_confidence": lowest(cal.added, lambda rows: sum(r[1] for r in rows) / len(rows) >= 0.5),
+            "boundary_confidence": lowest(cal.bounds, lambda rows: sum(r[1] for r in rows) > sum(r[2] for r in rows))}
 
 
 def score(pipeline, golds) -> list:
@@ -256,7 +257,7 @@ def print_calibration(summary: dict, chosen: dict) -> None:
         for r in rows:
             extra = f", rules {r['rules']:.3f}" if "rules" in r else ""
             print(f"  {kind:<13} [{r['from']:.2f}, {r['to']:.2f}): n {r['n']:>4}, model {r['model']:.3f}{extra}")
-    print("thresholds (Pipeline.default options; None: the rules keep it): "
+    print("thresholds (Pipeline.default options; None: too few decisions or none better, the default stays): "
           + ", ".join(f"{k}={v}" for k, v in chosen.items()))
 
 

@@ -31,7 +31,12 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--corpus")
     ap.add_argument("--agreement", action="store_true")
+    ap.add_argument("--startup", action="store_true",
+                    help="only time `gongkai extract FILE` from a fresh process, with --rules-only and with the model")
     args = ap.parse_args()
+    if args.startup:
+        return startup(args.paths[0] if args.paths else str(REPO / "annotations" / "seeds" / "004_287036daf2d4517b.txt"),
+                       args.model, args.repeat)
     from gongkai.inference import Pipeline
     from gongkai.inference.tag.model import find_model
     from gongkai.training.evaluation.measure import by_size, extraction_speed, speed_files
@@ -61,6 +66,45 @@ def main() -> None:
         for name, a in tag_agreement(path, golds).items():
             print(f"agreement with fp32 ({name}): span tags {a['span_tags']:.4%} of {a['characters']:,} characters, "
                   f"sections {a['sections']:.4%} of {a['paragraphs']} paragraphs")
+
+
+_STARTUP = """
+import resource, sys, time
+t = time.perf_counter()
+from gongkai.inference.cli import main
+code = main(sys.argv[1:])
+peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+print(f"@@ {time.perf_counter() - t:.3f} {peak / 1024:.0f} {code}", file=sys.stderr)
+"""
+
+
+def startup(path: str, model: str | None, repeat: int) -> None:
+    """Wall time of a whole `gongkai extract FILE` process (interpreter start included) and its
+    peak memory (its worker processes included), with --rules-only and with the model; and
+    whether building and running each pipeline in-process imports torch."""
+    import subprocess
+    import time
+
+    for label, extra in (("--rules-only", ["--rules-only"]), ("with the model", ["--model", model] if model else [])):
+        walls, rows = [], []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            done = subprocess.run([sys.executable, "-c", _STARTUP, "extract", path, "--no-text", *extra],
+                                  capture_output=True, text=True)
+            walls.append(time.perf_counter() - t)
+            rows.append(next(line.split()[1:] for line in done.stderr.splitlines() if line.startswith("@@")))
+        k = sorted(range(repeat), key=lambda i: walls[i])[repeat // 2]
+        # the pipeline's own start-up, in one fresh process: what each batch worker pays
+        probe = ("import resource, sys, time; t = time.perf_counter(); from gongkai.inference import Pipeline; "
+                 f"Pipeline.default(model={model!r}, rules_only={label == '--rules-only'}).extract_path({path!r}); "
+                 "print(f\"{time.perf_counter() - t:.2f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} "
+                 "{'torch' in sys.modules}\")")
+        inproc = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.split()
+                  for _ in range(repeat)]
+        wall, peak, torch = sorted(inproc, key=lambda r: float(r[0]))[repeat // 2]
+        print(f"gongkai extract {Path(path).name} {label}: {walls[k]:.2f} s wall (median of {repeat}, exit "
+              f"{rows[k][2]}); in one process: import, build and extract {wall} s, peak memory {peak} MiB, "
+              f"torch imported: {torch}")
 
 
 if __name__ == "__main__":

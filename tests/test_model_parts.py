@@ -76,3 +76,76 @@ def test_no_model_means_rules_with_a_warning(tmp_path):
     if find_model() is None:
         assert any("rules only" in w for w in record.warnings)
     assert Pipeline.default(rules_only=True).notice is None
+
+
+def test_char_tokenizer_matches_the_transformers_tokenizer_on_windows_and_pairs():
+    from transformers import AutoTokenizer
+
+    from gongkai.inference.tag.model import SHIPPED
+    from gongkai.model.features import SECTION_MAX_TOKENS, paragraph_windows
+    from gongkai.model.runtime import CharTokenizer
+
+    hf = AutoTokenizer.from_pretrained(str(SHIPPED))
+    fast = CharTokenizer(SHIPPED, pair_max_length=SECTION_MAX_TOKENS)
+    text = "礄口區 2022年收到申请236件，" * 20
+    assert [(w.input_ids, w.char_offsets) for w in paragraph_windows(fast, text)] == \
+        [(w.input_ids, w.char_offsets) for w in paragraph_windows(hf, text)]
+    context, para = "3/10 一、总体情况 | 上一段" * 5, "本年度共收到政府信息公开申请" * 12
+    enc = hf(context, para, truncation=True, max_length=SECTION_MAX_TOKENS, return_token_type_ids=True)
+    assert fast.encode_pairs([context], [para]) == [(enc["input_ids"], enc["token_type_ids"])]
+
+
+@pytest.mark.slow
+def test_onnx_export_int8_agrees_with_torch_and_runs_without_torch(tmp_path):
+    import subprocess
+    import sys
+
+    from gongkai.inference import Pipeline
+    from gongkai.model.onnx_export import export
+    from gongkai.training.data.synthetic import generate
+    from gongkai.training.fit.train import TrainArguments, train
+
+    from conftest import seed
+
+    out = tmp_path / "m"
+    train(TrainArguments(out=str(out), size="tiny", epochs=2, batch_size=8, lr=3e-3, eval=[]),
+          [(d, d.text) for d in generate(3, seed=2)])
+    export(out)
+    assert (out / "model.onnx").exists() and (out / "model.int8.onnx").exists()
+    records = {}
+    for backend in ("torch", "onnx", "onnx-int8"):
+        pipeline = Pipeline.default(model=out, mode="model", backend=backend)
+        records[backend] = pipeline.extract_path(seed(4))
+        assert pipeline.model.backend == backend
+    spans = {b: [(e.start, e.end, e.label) for e in r.entities] for b, r in records.items()}
+    assert spans["onnx"] == spans["torch"]  # fp32 graph: the same tags
+    assert [p.section for p in records["onnx"].paragraphs] == [p.section for p in records["torch"].paragraphs]
+    # the ONNX path never imports torch or transformers
+    code = ("import sys; from gongkai.inference import Pipeline; "
+            f"r = Pipeline.default(model={str(out)!r}).extract_path({str(seed(4))!r}); "
+            "assert r.error is None; print('torch' in sys.modules, 'transformers' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
+
+
+def test_hybrid_thresholds_reach_the_components_and_boundaries_follow_a_sure_model():
+    from gongkai.doc import Entity
+    from gongkai.inference import Pipeline
+    from gongkai.inference.tag import hybrid
+    from gongkai.inference.tag.model import find_model
+
+    if find_model() is None:
+        pytest.skip("no shipped model")
+    p = Pipeline.default(section_threshold=0.7, min_confidence=0.95, boundary_confidence=0.9, backend="torch")
+    assert p.get("sections").threshold == 0.7 and p.get("spans").min_confidence == 0.95
+    assert p.get("spans").boundary_confidence == 0.9 and p.model.backend == "torch"
+    assert Pipeline.default().get("sections").threshold == hybrid.SECTION_THRESHOLD
+    rule = Entity(label="AGENCY", start=0, end=4, text="平潭县政", source="rules", confidence=0.9)
+    other = Entity(label="COUNT", start=10, end=12, text="3件", source="rules", confidence=0.9)
+    sure = Entity(label="AGENCY", start=0, end=6, text="平潭县政府办", source="model", confidence=0.95)
+    unsure = Entity(label="AGENCY", start=0, end=5, text="平潭县政府", source="model", confidence=0.5)
+    spans = p.get("spans")
+    assert spans.reshape([rule, other], [unsure]) == [rule, other]
+    assert spans.reshape([rule, other], [sure]) == [sure, other]
+    spans.boundary_confidence = 1.01  # the default until a model earns it: the rules' boundaries stay
+    assert spans.reshape([rule, other], [sure]) == [rule, other]

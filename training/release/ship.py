@@ -1,7 +1,9 @@
 """`python -m gongkai.training.release.ship RUN_DIR`: copy a fine-tuned model into `model/shipped`
 in float16 (half the size; loaded back as float32 and run under bf16 autocast), with its
-tokenizer, and write its model card with figures measured on the shipped copy: the gold
-test split (rules, model alone, hybrid), CLUENER2020 dev AGENCY, and extraction speed."""
+tokenizer and its dynamic-int8 ONNX graph (model.int8.onnx: inference without torch, kept
+only if ≥ 99.5 % of its span tags agree with fp32 on the gold test split), and write its
+model card with figures measured on the shipped copy: the gold test split (rules, model
+alone, hybrid), CLUENER2020 dev AGENCY, extraction speed and the int8 agreement."""
 from __future__ import annotations
 
 import argparse
@@ -14,7 +16,7 @@ from gongkai.inference.tag.model import SHIPPED
 from gongkai.model.modeling import GongkaiTagger
 
 
-def ship(run: Path, out: Path = SHIPPED) -> int:
+def ship(run: Path, out: Path = SHIPPED, onnx: bool = False) -> int:
     from transformers import AutoTokenizer
 
     if out.exists():
@@ -24,9 +26,32 @@ def ship(run: Path, out: Path = SHIPPED) -> int:
     AutoTokenizer.from_pretrained(str(run)).save_pretrained(str(out))
     if (run / "training.json").exists():
         shutil.copy(run / "training.json", out / "training.json")
+    if onnx:
+        from gongkai.model.onnx_export import FP32, export
+
+        export(out)  # from the float16 weights, widened to float32: what the torch backend runs
+        (out / FP32).unlink()  # the int8 graph is the one shipped; fp32 is 4× its size
     size = sum(f.stat().st_size for f in out.iterdir())
     print(f"shipped {run} → {out}: {size / 1e6:.1f} MB")
     return size
+
+
+def int8_agreement(folder: Path, minimum: float = 0.995) -> dict | None:
+    """The int8 graph's agreement with fp32 on the gold test split; the graph is removed (the
+    torch backend is used) when its span tags agree less than `minimum`."""
+    from gongkai.model.onnx_export import INT8
+    from gongkai.training.data.annotations import REPO, load_gold
+    from gongkai.training.evaluation.measure import tag_agreement
+
+    if not (folder / INT8).exists():
+        return None
+    golds = [g for g in load_gold(REPO / "annotations" / "gold" / "test.jsonl") if g.level != "record"]
+    agreement = tag_agreement(folder, golds, backends=("onnx-int8",))["onnx-int8"]
+    agreement["kept"] = agreement["span_tags"] >= minimum
+    if not agreement["kept"]:
+        (folder / INT8).unlink()
+        print(f"int8 graph removed: its span tags agree {agreement['span_tags']:.2%} < {minimum:.1%} with fp32")
+    return agreement
 
 
 def measure(folder: Path) -> tuple[list[dict], dict]:
@@ -54,10 +79,15 @@ def main() -> None:
     ap.add_argument("run")
     ap.add_argument("--out", default=str(SHIPPED))
     ap.add_argument("--no-measure", action="store_true", help="skip the figures in the model card")
+    ap.add_argument("--no-onnx", action="store_true", help="ship no int8 ONNX graph (torch at inference)")
     args = ap.parse_args()
     out = Path(args.out)
-    ship(Path(args.run), out)
+    ship(Path(args.run), out, onnx=not args.no_onnx)
+    agreement = None if args.no_onnx else int8_agreement(out)
     table, speed = (None, None) if args.no_measure else measure(out)
+    if speed is not None:
+        speed["backend"] = "onnx-int8" if (out / "model.int8.onnx").exists() else "torch"
+        speed["int8_agreement"] = agreement
     write_card(out, table, speed)
     print((out / "README.md").read_text(encoding="utf-8"))
 
