@@ -376,6 +376,18 @@ def run_direct(cases: int, seed: int = 0, jobs: int = 2, timeout: float = 20.0) 
     return {"cases": cases, "counts": dict(counts), "escaped": escaped}
 
 
+def replay(folder: Path, jobs: int = 2, timeout: float = 20.0) -> list[tuple[str, str | None, str | None, float]]:
+    """Saved cases (a --save folder, tests/regressions) through the supervisor again:
+    (name, error kind, error, seconds) each, e.g. to see which hangs a fix has removed."""
+    from gongkai.inference.apps.batch import Isolation, Supervisor, Task
+    from gongkai.inference.pipeline import Pipeline
+
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.name != "README.md")
+    supervisor = Supervisor(Pipeline.rules, {}, jobs, Isolation(timeout=timeout))
+    return [(o.source, o.kind, o.error, o.seconds)
+            for o in supervisor.run(Task(i, p.name, p.read_bytes()) for i, p in enumerate(files))]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cases", type=int, default=1000)
@@ -388,7 +400,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the report as JSON here")
     ap.add_argument("--direct", action="store_true",
                     help="no batch supervisor: count exceptions escaping Pipeline.extract_bytes (runs on old checkouts)")
+    ap.add_argument("--replay", type=Path, metavar="DIR", help="run the saved cases in DIR again and print each outcome")
     args = ap.parse_args(argv)
+    if args.replay:
+        outcomes = replay(args.replay, args.jobs, args.timeout)
+        for name, kind, error, seconds in outcomes:
+            print(f"replay: {name}: {kind or 'record'} {seconds:.1f} s{': ' + error if error else ''}")
+        bad = sum(1 for _, kind, _, _ in outcomes if kind in ("internal", "crash", "timeout", "memory"))
+        print(f"replay: {len(outcomes)} cases, {bad} still crash, hang or run out of memory")
+        return 1 if bad else 0
     if args.direct:
         result = run_direct(args.cases, args.seed, args.jobs, args.timeout)
         print(f"fuzz --direct: {result['cases']} cases: " + ", ".join(f"{k} {v}" for k, v in sorted(result["counts"].items())))

@@ -342,7 +342,8 @@ class Supervisor:
         if w.task is not None and w.deadline is not None and time.monotonic() >= w.deadline:
             _end(w, kill=True)
             return True, (w.task.index, _failed(w.task, f"timed out after {self.isolation.timeout:g} s "
-                                                         "(raise it with --timeout)", "timeout")), None
+                                                         "(raise it with --timeout)", "timeout",
+                                                seconds=self.isolation.timeout)), None
         if w.process.is_alive():
             return False, finished, None
         w.process.join()
@@ -405,13 +406,13 @@ def _startup_error(failure: object, isolation: Isolation) -> BaseException:
     return BatchError(f"workers cannot start: {failure}")
 
 
-def _failed(task: Task, message: str, kind: str) -> Outcome:
+def _failed(task: Task, message: str, kind: str, seconds: float = 0.0) -> Outcome:
     """The error outcome the parent writes for a task whose worker was lost."""
     from gongkai.inference.pipeline import failure_record
 
     sha256 = hashlib.sha256(task.data).hexdigest() if task.data is not None else sha256_of(task.source)
     record = failure_record(task.source, message, kind, sha256)
-    return Outcome(task.source, record_line(record), message, 0, Figures.of(record), kind=kind)
+    return Outcome(task.source, record_line(record), message, 0, Figures.of(record), seconds, kind)
 
 
 # --- inputs, resume ---------------------------------------------------------------------------
