@@ -95,9 +95,10 @@ def startup(path: str, model: str | None, repeat: int) -> None:
             rows.append(next(line.split()[1:] for line in done.stderr.splitlines() if line.startswith("@@")))
         k = sorted(range(repeat), key=lambda i: walls[i])[repeat // 2]
         # the pipeline's own start-up, in one fresh process: what each batch worker pays
-        probe = ("import resource, sys, time; t = time.perf_counter(); from gongkai.inference import Pipeline; "
+        probe = ("import sys, time; t = time.perf_counter(); from gongkai.inference import Pipeline; "
                  f"Pipeline.default(model={model!r}, rules_only={label == '--rules-only'}).extract_path({path!r}); "
-                 "print(f\"{time.perf_counter() - t:.2f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} "
+                 "from gongkai.training.evaluation.measure import peak_mib; "
+                 "print(f\"{time.perf_counter() - t:.2f} {peak_mib():.0f} "
                  "{'torch' in sys.modules}\")")
         inproc = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.split()
                   for _ in range(repeat)]

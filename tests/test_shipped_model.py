@@ -53,3 +53,17 @@ def test_model_alone_runs_and_its_spans_are_plausible():
         assert e.source == "model"
         if e.label in ("COUNT", "PERCENT", "MONEY"):
             assert any(c.isdigit() or c in "零〇一二两三四五六七八九十百千万亿" for c in e.text)
+
+
+def test_shipped_model_runs_on_onnx_int8_without_torch():
+    import subprocess
+    import sys
+
+    pytest.importorskip("onnxruntime")
+    assert (SHIPPED / "model.int8.onnx").exists()
+    code = ("import sys; from gongkai.inference import Pipeline; p = Pipeline.default(); "
+            f"r = p.extract_path({str(seed(2))!r}); "
+            "print(p.model.backend, r.agency, 'torch' in sys.modules, 'transformers' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["onnx-int8", "硚口区人民政府", "False", "False"]
+    assert "## Speed" in (SHIPPED / "README.md").read_text(encoding="utf-8")
