@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from gongkai import __version__
-from gongkai.inference.read import DEFAULT_MAX_BYTES, REPORT_SUFFIXES
+from gongkai.inference.read import DEFAULT_MAX_BYTES, IMAGE_SUFFIXES, REPORT_SUFFIXES
 from gongkai.inference.read.limits import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Limits
 
 _LIMITS = Limits()
@@ -53,6 +53,14 @@ def seconds(text: str) -> float:
     return n
 
 
+def report_suffixes() -> set[str]:
+    """What a folder's files must end in to be read: images too when OCR is installed (a
+    folder of scraped pages is full of pictures that are no reports without it)."""
+    from gongkai.inference.read import ocr
+
+    return REPORT_SUFFIXES | (IMAGE_SUFFIXES if ocr.available() else set())
+
+
 def iter_inputs(paths: list[str]) -> Iterator[str]:
     """Files as given; folders recursively (report files only, sorted); quoted globs
     ('reports/**/*.html'); @LIST for a file listing one path a line; '-' is stdin."""
@@ -74,13 +82,14 @@ def iter_inputs(paths: list[str]) -> Iterator[str]:
             yield raw
             continue
         try:
-            found = sorted(f for f in p.rglob("*") if f.suffix.lower() in REPORT_SUFFIXES and not f.is_dir())
+            suffixes = report_suffixes()
+            found = sorted(f for f in p.rglob("*") if f.suffix.lower() in suffixes and not f.is_dir())
         except OSError as exc:
             print(f"gongkai: {raw}: cannot list folder ({exc.strerror})", file=sys.stderr)
             yield raw
             continue
         if not found:
-            print(f"gongkai: {raw}: no report files ({' '.join(sorted(REPORT_SUFFIXES))}) in this folder", file=sys.stderr)
+            print(f"gongkai: {raw}: no report files ({' '.join(sorted(suffixes))}) in this folder", file=sys.stderr)
         yield from (str(f) for f in found)
 
 

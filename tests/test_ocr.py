@@ -369,3 +369,56 @@ def test_transparent_background_is_white_and_odd_modes_are_rgb():
     assert flat.mode == "RGB" and flat.getpixel((30, 15)) == (255, 255, 255) and flat.getpixel((7, 7)) == (0, 0, 0)
     assert _flatten(Image.new("1", (8, 8), 1)).mode == "RGB"
     assert _flatten(Image.new("L", (8, 8))).mode == "L"
+
+
+# --- (d) through the readers: what `gongkai extract` does with such files ----------------------
+
+def test_without_the_extra_scans_and_images_are_clear_errors_with_the_install_command(monkeypatch, tmp_path):
+    from PIL import Image
+
+    monkeypatch.setattr(ocr, "available", lambda engine=None: False)
+    png = tmp_path / "table.png"
+    Image.new("L", (40, 20), 255).save(png)
+    record = __import__("gongkai.inference", fromlist=["Pipeline"]).Pipeline.rules().extract_path(png)
+    assert record.error and "OCR" in record.error and 'pip install "gongkai[ocr]"' in record.error
+    blank = tmp_path / "scan.pdf"
+    Image.new("L", (200, 300), 255).save(blank, format="PDF")
+    record = __import__("gongkai.inference", fromlist=["Pipeline"]).Pipeline.rules().extract_path(blank)
+    assert record.error and "no text layer" in record.error and 'pip install "gongkai[ocr]"' in record.error
+
+
+@needs_engine
+@needs_reports
+def test_a_scanned_pdf_and_a_picture_read_through_the_pipeline(image_pdfs, gold, pipeline, tmp_path):
+    """`gongkai extract scan.pdf` / `table.png`: the readers OCR what has no text layer; the
+    record says which pages were OCR'd, and spans over OCR'd text carry its confidence."""
+    path = tmp_path / "hongze_2024.pdf"
+    path.write_bytes(image_pdfs["hongze_2024"])
+    record = pipeline.extract_path(path)
+    assert record.error is None and record.meta["ocr"] == {"engine": ocr.DEFAULT_ENGINE, "pages": [1, 2, 3, 4, 5]}
+    expected = gold["hongze_2024"]["record"]["metrics"]
+    got = {k: m.value for k, m in record.metrics.items()}
+    assert {k: got.get(k) for k in expected} == expected
+    assert all(e.text == record.text[e.start:e.end] for e in record.entities)
+    assert min(e.confidence for e in record.entities) < 0.999  # OCR confidences reach the spans
+    png = tmp_path / "table3.png"
+    png.write_bytes(table3_png("hongze_2024"))
+    record = pipeline.extract_path(png)
+    assert record.meta["ocr"]["pages"] == [1] and record.metrics["requests.received"].value == expected["requests.received"]
+
+
+def test_a_failed_check_over_ocr_figures_names_the_cells():
+    from gongkai.inference import Pipeline
+    from gongkai.inference.read import read_string
+
+    text = ("某区人民政府2024年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+            "一、本年新收政府信息公开申请数量\t8\t0\t0\t0\t0\t0\t8\n二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0\n"
+            "（七）总计\t6\t0\t0\t0\t0\t0\t6\n四、结转下年度继续办理\t0\t0\t0\t0\t0\t0\t0\n")
+    doc = read_string(text)
+    cell = text.index("\t8\n") + 1
+    doc.ocr_confidences = [(0, len(text), 0.97), (cell, cell + 1, 0.41)]  # the 8 was hard to read
+    pipeline = Pipeline.rules()
+    record = pipeline.process(doc)
+    balance = next(c for c in record.checks if c.name == "requests.balance")
+    assert not balance.ok and "requests.received '8' read at 0.41" in balance.detail
+    assert record.metrics["requests.received"].value == 8  # named, never corrected

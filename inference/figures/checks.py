@@ -13,7 +13,34 @@ class Checks:
 
     def __call__(self, doc: Doc) -> Doc:
         doc.checks = run_checks(doc.metrics, doc.table_metrics, doc.text_metrics, doc.tables)
+        if doc.ocr_confidences:
+            name_ocr_cells(doc)
         return doc
+
+
+def name_ocr_cells(doc: Doc) -> None:
+    """A failed check over figures read by OCR names each such figure, its cell and the
+    engine's confidence, least sure first: the likely misreading (never corrected here)."""
+    from gongkai.inference.figures.values import ocr_confidence
+    from gongkai.doc import Entity
+
+    by_name = {rel.name: rel for rel in RELATIONS}
+    for check in doc.checks:
+        rel = by_name.get(check.name)
+        if check.ok or rel is None:
+            continue
+        read = []
+        for key in rel.plus + rel.minus:
+            m = doc.metrics.get(key)
+            if m is None or m.start is None:
+                continue
+            probe = Entity("COUNT", m.start, m.end, doc.text[m.start:m.end])
+            ocr_confidence([probe], doc.ocr_confidences)
+            if probe.confidence < 1.0:
+                read.append((probe.confidence, key, probe.text))
+        if read:
+            cells = "; ".join(f"{key} '{text}' read at {conf:.2f}" for conf, key, text in sorted(read))
+            check.detail += f" (OCR: {cells})"
 
 
 def relation_check(rel: Relation, metrics: dict[str, Metric]) -> Check | None:

@@ -6,6 +6,7 @@ ISO 8601 as precise as written; money becomes yuan. Functions take the span's vi
 """
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -174,13 +175,32 @@ def value_of(label: str, view_text: str) -> tuple[object, str | None, bool]:
 
 
 class Values:
-    """Component "values": every span's value, unit and `approx` from its normalised text."""
+    """Component "values": every span's value, unit and `approx` from its normalised text; a
+    span over text read by OCR carries the engine's confidence where it is lower."""
 
     name = "values"
 
     def __call__(self, doc: Doc) -> Doc:
         fill_values(doc)
+        if doc.ocr_confidences:
+            ocr_confidence(doc.entities, doc.ocr_confidences)
         return doc
+
+
+def ocr_confidence(entities: list[Entity], ranges: list[tuple[int, int, float]]) -> None:
+    """Each entity's confidence is at most the lowest OCR confidence of the text it spans."""
+    ranges = sorted(ranges)
+    starts = [r[0] for r in ranges]
+    for e in entities:
+        k = max(0, bisect.bisect_right(starts, e.start) - 1)
+        lowest = None
+        while k < len(ranges) and ranges[k][0] < e.end:
+            s, t, c = ranges[k]
+            if t > e.start:
+                lowest = c if lowest is None else min(lowest, c)
+            k += 1
+        if lowest is not None and lowest < e.confidence:
+            e.confidence = round(lowest, 4)
 
 
 def fill_values(doc: Doc, entities: list[Entity] | None = None) -> None:

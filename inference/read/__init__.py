@@ -26,6 +26,7 @@ __all__ = ["DEFAULT_MAX_BYTES", "REPORT_SUFFIXES", "Limits", "RawText", "ReadErr
 
 DEFAULT_MAX_BYTES = Limits().max_bytes
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # reports as pictures, read when OCR is installed
 
 
 # --- kinds -------------------------------------------------------------------------
@@ -42,6 +43,8 @@ def sniff_kind(data: bytes, name: str = "") -> str:
         return "docx"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
         return "binary"
+    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
+        return "image"  # PNG, JPEG, TIFF: read by OCR
     if _HTML_START.match(head.lstrip(b"\xef\xbb\xbf")) or name.lower().endswith((".html", ".htm", ".shtml", ".xhtml")):
         return "html"
     return "text"
@@ -71,6 +74,7 @@ READERS: dict[str, Reader] = {
     "html": _lazy("html"),
     "pdf": _lazy("pdf"),
     "docx": _lazy("docx"),
+    "image": _lazy("image"),
     "binary": read_binary,
 }
 
@@ -109,10 +113,10 @@ def read_bytes(data: bytes, source: str = "<bytes>", name: str = "", limits: Lim
     if raw.body is not None:  # the page's main content, as the reader found it
         body_start, body_end = max(body_start, raw.body[0]), raw.body[1]
     return Doc(text=raw.text, source=source, meta=meta, warnings=list(raw.warnings), body_start=body_start,
-               body_end=body_end)
+               body_end=body_end, ocr_confidences=list(raw.confidences))
 
 
-_KIND_NAMES = {"text": "text", "html": "HTML page", "pdf": "PDF", "docx": "Word document", "binary": "file"}
+_KIND_NAMES = {"text": "text", "html": "HTML page", "pdf": "PDF", "docx": "Word document", "image": "image", "binary": "file"}
 
 
 def one_line(exc: BaseException, limit: int = 200) -> str:

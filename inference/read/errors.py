@@ -22,3 +22,5 @@ class RawText:
     # The report body inside `text` when the reader can tell it from the page around it
     # (an HTML page's main content); None: the whole text.
     body: tuple[int, int] | None = None
+    # Text read by OCR: (start, end, confidence) of each piece, over `text`.
+    confidences: list[tuple[int, int, float]] = field(default_factory=list)

@@ -142,6 +142,8 @@ class Doc:
     # reader recognised around a page's main content, is not body (labelled boilerplate).
     body_start: int = 0
     body_end: int | None = None  # None: to the end of the text
+    # Text a reader got by OCR: (start, end, the engine's confidence); spans over it carry it.
+    ocr_confidences: list[tuple[int, int, float]] = field(default_factory=list)
     # About the report (the metadata component).
     title: str | None = None
     title_view: str | None = None  # the title in the view's Simplified script
