@@ -31,6 +31,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--corpus")
     ap.add_argument("--agreement", action="store_true")
+    ap.add_argument("--rules-only", action="store_true", help="time the rules alone, for comparison in the same minutes")
     ap.add_argument("--startup", action="store_true",
                     help="only time `gongkai extract FILE` from a fresh process, with --rules-only and with the model")
     args = ap.parse_args()
@@ -41,17 +42,19 @@ def main() -> None:
     from gongkai.inference.tag.model import find_model
     from gongkai.training.evaluation.measure import by_size, extraction_speed, speed_files
 
-    path = find_model(args.model)
-    if path is None:
+    path = None if args.rules_only else find_model(args.model)
+    if path is None and not args.rules_only:
         raise SystemExit("no model: pass --model DIR")
     try:
         files = speed_files(args.paths, Path(args.corpus) if args.corpus else None)
     except FileNotFoundError as exc:
         raise SystemExit(f"model_speed: {exc}")
     extra = {"trust": 1.01} if args.all_prose else {}  # every paragraph's section asked of the model
-    pipeline = Pipeline.default(model=path, mode=args.mode, backend=args.backend, **extra)
+    pipeline = (Pipeline.rules() if args.rules_only
+                else Pipeline.default(model=path, mode=args.mode, backend=args.backend, **extra))
     s = extraction_speed(pipeline, files, repeat=args.repeat, threads=args.threads)
-    print(f"model {path} ({args.mode}{', all prose' if args.all_prose else ''}), backend {pipeline.model.backend}, "
+    what = "rules only" if args.rules_only else f"model {path} ({args.mode}{', all prose' if args.all_prose else ''})"
+    print(f"{what}, backend {pipeline.model.backend if pipeline.model else '-'}, "
           f"{s['threads']} threads: {s['reports']} reports, {s['chars']:,} characters; torch imported: "
           f"{'torch' in sys.modules}")
     for b in by_size(s["files"]):
