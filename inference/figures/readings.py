@@ -144,13 +144,28 @@ def readings(groups: list[Group], size: int, check, sparse: bool = False, block:
         # separated cells are read as written, even where the report's own sums are wrong
         # (the checks say so); the arithmetic only decides how runs of digits split
         return [Reading(tuple(Cell(_value(g.text), g.start, g.end) for g in groups))]
+    if len(groups) > size:
+        return []  # more numbers than the row has cells: not this row's alone
+    if all(g.splittable or g.text.isdigit() for g in groups) and sum(len(g.text) for g in groups) == size:
+        # as many digits as cells (0000000, 1000001): one digit a cell is the only cut
+        one = Reading(tuple(Cell(int(c), g.start + k, g.start + k + 1) for g in groups for k, c in enumerate(g.text)))
+        return [one] if check(one.values) else ([] if not sparse else _sparse(groups, size, check, block, max_digits))
     if sum(len(g.digits) for g in groups if g.splittable) > max_digits * size:
         return []
-    cut = (lambda n: _sum_cuts(groups, n, max_digits)) if check is total_of_parts else \
-        (lambda n: _cuts(groups, n, check, block, max_digits))
-    dense = list(cut(size))
+    dense = list(_cut(groups, size, check, block, max_digits))
     if dense or not sparse:
         return dense
+    return _sparse(groups, size, check, block, max_digits)
+
+
+def _cut(groups: list[Group], size: int, check, block: int, max_digits: int):
+    if check is total_of_parts:
+        return _sum_cuts(groups, size, max_digits)
+    return _cuts(groups, size, check, block, max_digits)
+
+
+def _sparse(groups: list[Group], size: int, check, block: int, max_digits: int) -> list[Reading]:
+    cut = lambda n: _cut(groups, n, check, block, max_digits)  # noqa: E731
     out: list[Reading] = []
     # sparse: n numbers, the last in the total column (a lone 0 is a row of nothing but zeros)
     for n in range(size - 1, 0, -1):

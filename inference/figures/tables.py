@@ -123,7 +123,8 @@ def find_anchors(text: str) -> list[Anchor]:
     for last, (keyword, rows) in automaton.iter(squeezed):
         first = last - len(keyword) + 1
         for n in rows:
-            for m in patterns[n].finditer(squeezed, max(0, first - _BEFORE_KEYWORD), min(len(squeezed), first + 600)):
+            reach = _HEADER_REACH if ROWS[n].table == "t4" else _LABEL_REACH
+            for m in patterns[n].finditer(squeezed, max(0, first - _BEFORE_KEYWORD), min(len(squeezed), first + reach)):
                 if m.start() > first:
                     break
                 if m.end() >= last + 1:  # this match holds the keyword found
@@ -138,6 +139,11 @@ def find_anchors(text: str) -> list[Anchor]:
 
 
 _BEFORE_KEYWORD = 24  # a label starts at most this far before its keyword
+_LABEL_REACH = 90  # … and ends at most this far after it (a row label is short)
+_HEADER_REACH = 600  # table 4's header of 15 column names is the longest
+# Words too common to look labels up by (本年度 stands in every report): another run of the
+# label's is used where it has one.
+_COMMON = {"本年", "申请", "公开", "政府", "信息", "其他"}
 _NON_SPACE = re.compile(r"\S+")
 
 
@@ -193,7 +199,7 @@ def label_keywords(label: str) -> tuple[str, ...]:
             depth -= 1
         elif c == "|" and depth == 0:
             runs.append(run)
-            branches.append(max(runs, key=len))
+            branches.append(_best_run(runs))
             runs, run = [], ""
         elif depth == 0 and "\u4e00" <= c <= "\u9fff":
             if i + 1 < len(label) and label[i + 1] in "?*{":
@@ -206,8 +212,13 @@ def label_keywords(label: str) -> tuple[str, ...]:
             run = ""
         i += 1
     runs.append(run)
-    branches.append(max(runs, key=len))
+    branches.append(_best_run(runs))
     return tuple(branches)
+
+
+def _best_run(runs: list[str]) -> str:
+    """The longest run, a common word only when there is nothing else."""
+    return max(runs, key=lambda r: (len(r) >= 2 and r not in _COMMON, len(r)))
 
 
 def _size(text: str, anchor: Anchor, layout: str) -> int:
@@ -436,7 +447,9 @@ def add_cell_entities(doc: Doc, cells: list[tuple[rd.Cell, str]]) -> None:
     candidates = [Entity(label=label, start=s, end=e, text=doc.text[s:e],
                          paragraph=bisect.bisect_right(starts, s) - 1, confidence=0.8, source="rules", origin="table")
                   for s, e, label in spans]
-    added = without_overlaps(candidates, doc.entities)
+    low, high = min(s for s, _, _ in spans), max(e for _, e, _ in spans)
+    nearby = [e for e in doc.entities if e.end > low and e.start < high]  # only these can overlap a cell
+    added = without_overlaps(candidates, nearby)
     fill_values(doc, added)
     doc.entities = sorted(doc.entities + added, key=lambda e: e.start)
 
