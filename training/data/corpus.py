@@ -17,8 +17,10 @@ _MARKDOWN = re.compile(r"^#+\s*|<!--.*?-->", re.M)
 def pretrain_texts(corpus: Path | None = None) -> Iterator[str]:
     root = (corpus or corpus_root()) / "pretrain"
     seen_titles: set[str] = set()
-    for name, field in (("laws.jsonl.gz", "text"), ("government_work_reports.jsonl.gz", "content"),
-                        ("cpc_congress_reports.jsonl.gz", "content")):
+    # the small sources first: the reports' prose is nearest the annual reports', and
+    # `gongkai pretrain --max_chars` then cuts the 20M characters of laws, not them
+    for name, field in (("government_work_reports.jsonl.gz", "content"), ("cpc_congress_reports.jsonl.gz", "content"),
+                        ("laws.jsonl.gz", "text")):
         path = root / name
         if not path.exists():
             continue
