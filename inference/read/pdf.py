@@ -39,8 +39,8 @@ def pdf_to_text(data: bytes, limits: Limits = Limits()) -> tuple[str, dict, list
         for number, page in enumerate(pages, 1):
             page_starts.append(length)
             chars += len(page.chars)
-            if not page.chars:  # a scanned page: OCR it, when the extra is installed
-                items = [(0.0, 0, read_by_ocr.page(number))]
+            if not page.chars:  # a scanned page (a picture, no text layer): OCR it, with the extra
+                items = [(0.0, 0, read_by_ocr.page(number))] if page.images else []
             else:
                 tables = [t for t in page.find_tables() if _is_real_table(t)]
                 boxes = [t.bbox for t in tables]
@@ -67,8 +67,9 @@ def pdf_to_text(data: bytes, limits: Limits = Limits()) -> tuple[str, dict, list
     if read_by_ocr.pages:
         meta["ocr"] = {"engine": read_by_ocr.engine, "pages": read_by_ocr.pages}
     if chars == 0 and not read_by_ocr.pages:
-        warnings.append(f"scanned PDF: no text layer; reading it needs OCR, which is not installed "
-                        f"({INSTALL_HINT}); no text extracted")
+        warnings.append("the PDF has no text: no text layer, and no picture OCR could read" if read_by_ocr.enabled
+                        else f"scanned PDF: no text layer; reading it needs OCR, which is not installed "
+                             f"({INSTALL_HINT}); no text extracted")
     elif read_by_ocr.skipped:
         warnings.append(f"pages {read_by_ocr.skipped} have no text layer and were not read: OCR is not installed "
                         f"({INSTALL_HINT})")
