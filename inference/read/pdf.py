@@ -67,7 +67,8 @@ def pdf_to_text(data: bytes, limits: Limits = Limits()) -> tuple[str, dict, list
     if read_by_ocr.pages:
         meta["ocr"] = {"engine": read_by_ocr.engine, "pages": read_by_ocr.pages}
     if chars == 0 and not read_by_ocr.pages:
-        warnings.append("the PDF has no text: no text layer, and no picture OCR could read" if read_by_ocr.enabled
+        warnings.append("scanned PDF: no text layer, and no picture on its pages that OCR could read; no text "
+                        "extracted" if read_by_ocr.enabled
                         else f"scanned PDF: no text layer; reading it needs OCR, which is not installed "
                              f"({INSTALL_HINT}); no text extracted")
     elif read_by_ocr.skipped:
