@@ -22,7 +22,7 @@ class Occupied:
             self._taken.update(range(s.start, s.end))
 
     def free(self, start: int, end: int) -> bool:
-        return end > start and not any(i in self._taken for i in range(start, end))
+        return end > start and self._taken.isdisjoint(range(start, end))
 
     def take(self, start: int, end: int) -> None:
         self._taken.update(range(start, end))
