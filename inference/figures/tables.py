@@ -22,7 +22,7 @@ from gongkai.inference.figures import readings as rd
 from gongkai.inference.figures.solve import Equality, agreed, agreed_value, settle
 from gongkai.inference.figures.values import fill_values
 from gongkai.metric_keys import APPLICANT_COLUMNS, OUTCOMES, RESULTS, ROWS, RowDef, metric
-from gongkai.overlap import without_overlaps
+from gongkai.overlap import Occupied
 
 _STATS_START = re.compile(r"统计表|指标名称|计量单位")
 _LAYOUT_2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量")
@@ -338,18 +338,23 @@ def _figures(doc: Doc, rows: list[RowRead], out: TableResult) -> None:
             out.warnings.append(f"table row {label}: cells {r.raw!r} fit no reading of {r.size} cells; left out")
             continue
         fills = _fills(r)
-        columns = [agreed_value(r.options, c) for c in range(r.size)]
+        if len(r.options) == 1:  # the common case: one reading, every cell sure
+            sure = list(r.options[0].cells)
+            columns = list(r.options[0].values)
+        else:
+            sure = [agreed(r.options, c) for c in range(r.size)]
+            columns = [agreed_value(r.options, c) for c in range(r.size)]
         if len(r.options) > 1:
             wanted = [c for c, k in enumerate(fills) if k] or ([r.size - 1] if r.row.block else [])
             agree = wanted and all(columns[c] is not None for c in wanted)
             what = "columns left out, the figures agree in every split" if agree else "left out"
             out.warnings.append(f"table row {label}: cells {r.raw!r} fit more than one split of {r.size} cells; {what}")
         money = "MONEY" if r.layout in r.row.money else "COUNT"
-        out.cells.extend((cell, money) for c in range(r.size) if (cell := agreed(r.options, c)) is not None)
+        out.cells.extend((cell, money) for cell in sure if cell is not None)
         for c, key in enumerate(fills):
             value = columns[c]
             if key and value is not None:
-                cell = agreed(r.options, c) or _span_of(r)
+                cell = sure[c] or _span_of(r)
                 if value < 0 and r.layout not in r.row.money:
                     out.warnings.append(f"table row {label}: a count cannot be {value:g}; left out")
                     continue
@@ -359,7 +364,7 @@ def _figures(doc: Doc, rows: list[RowRead], out: TableResult) -> None:
                     continue
                 out.metrics[key] = _metric(doc, value, cell, f"{label} {_shown(columns)}", r.row.table)
         if r.row.block:
-            block_parts.setdefault(r.row.block, []).append((r, agreed(r.options, r.size - 1)))
+            block_parts.setdefault(r.row.block, []).append((r, sure[-1]))
         if r.row.table == "t3":
             t3[_t3_key(r)] = columns
         elif r.row.table == "t4":
@@ -443,13 +448,16 @@ def add_cell_entities(doc: Doc, cells: list[tuple[rd.Cell, str]]) -> None:
         spans.append((start, end, label))
     doc.entities = [e for e in doc.entities
                     if e.source != "model" or not any(s < e.end and e.start < t for s, t, _ in spans)]
-    starts = [p.start for p in doc.paragraphs]
-    candidates = [Entity(label=label, start=s, end=e, text=doc.text[s:e],
-                         paragraph=bisect.bisect_right(starts, s) - 1, confidence=0.8, source="rules", origin="table")
-                  for s, e, label in spans]
     low, high = min(s for s, _, _ in spans), max(e for _, e, _ in spans)
-    nearby = [e for e in doc.entities if e.end > low and e.start < high]  # only these can overlap a cell
-    added = without_overlaps(candidates, nearby)
+    occupied = Occupied(e for e in doc.entities if e.end > low and e.start < high)  # only these can overlap a cell
+    starts = [p.start for p in doc.paragraphs]
+    added = []
+    for s, e, label in spans:
+        if occupied.free(s, e):  # most separated cells are spans already (the span tagger reads tab rows)
+            occupied.take(s, e)
+            added.append(Entity(label=label, start=s, end=e, text=doc.text[s:e],
+                                paragraph=bisect.bisect_right(starts, s) - 1, confidence=0.8, source="rules",
+                                origin="table"))
     fill_values(doc, added)
     doc.entities = sorted(doc.entities + added, key=lambda e: e.start)
 
