@@ -201,63 +201,64 @@ def _sum_cuts(groups: list[Group], size: int, max_digits: int):
                 yield Reading((*r.cells, total_cell))
 
 
-def _cuts(groups: list[Group], size: int, check, block: int, max_digits: int, ceiling: float | None = None):
+def _cuts(groups: list[Group], size: int, check, block: int, max_digits: int,
+          ceiling: float | None = None) -> list[Reading]:
     """Readings of exactly `size` cells: each group cut into one or more numbers without
     leading zeros (of at most `max_digits` digits); a group with a decimal point is one
     cell; a sign belongs to the group's first cell. With `ceiling`, cells that already add
-    up beyond it are not followed further."""
-    found = 0
+    up beyond it are not followed further. (Plain recursion into a list: generators nested
+    as deep as the cells cost a resume per level for every reading.)"""
+    found: list[Reading] = []
     cells: list[Cell] = []
-    running = [0]  # the sum of the cells cut so far
     digits_after = [sum(len(g.digits) for g in groups[i:]) for i in range(len(groups) + 1)]
+    n_groups = len(groups)
 
-    def walk(g: int, i: int):
-        nonlocal found
-        if found >= MAX_READINGS:
+    def block_fails() -> bool:
+        return bool(block) and len(cells) % block == 0 and check is not None \
+            and not check(tuple(c.value for c in cells[-block:]))
+
+    def walk(g: int, i: int, running: float) -> None:
+        if len(found) >= MAX_READINGS:
             return
-        if g == len(groups):
+        if g == n_groups:
             if len(cells) == size:
                 reading = Reading(tuple(cells))
                 if check is None or check(reading.values):
-                    found += 1
-                    yield reading
+                    found.append(reading)
             return
         group = groups[g]
         left = size - len(cells)
-        if left <= 0 or len(groups) - g > left:
+        if left <= 0 or n_groups - g > left:
             return  # more groups than cells still to fill
         if not group.splittable:
-            cells.append(Cell(_value(group.text), group.start, group.end))
-            running[0] += cells[-1].value
-            if not (block and len(cells) % block == 0 and check is not None
-                    and not check(tuple(c.value for c in cells[-block:]))):
-                yield from walk(g + 1, 0)
-            running[0] -= cells.pop().value
+            cell = Cell(_value(group.text), group.start, group.end)
+            cells.append(cell)
+            if not block_fails():
+                walk(g + 1, 0, running + cell.value)
+            cells.pop()
             return
         digits, sign = group.digits, len(group.text) - len(group.digits)
         rest = len(digits) - i + digits_after[g + 1]
         if rest < left or rest > left * max_digits:
             return  # too few digits for the cells still to fill, or too many
+        negative = i == 0 and group.text.startswith("-")
         for j in range(i + 1, min(len(digits), i + max_digits) + 1):
             part = digits[i:j]
             if len(part) > 1 and part[0] == "0":
                 break  # no leading zeros: 05 is 0 and 5
-            value = -int(part) if i == 0 and group.text.startswith("-") else int(part)
-            if ceiling is not None and value >= 0 and running[0] + value > ceiling:
+            value = -int(part) if negative else int(part)
+            if ceiling is not None and value >= 0 and running + value > ceiling:
                 break  # longer parts only add more
             cells.append(Cell(value, group.start + (0 if i == 0 else sign + i), group.start + sign + j))
-            running[0] += value
-            if block and len(cells) % block == 0 and check is not None \
-                    and not check(tuple(c.value for c in cells[-block:])):
-                running[0] -= cells.pop().value
-                continue  # this block's total is not the sum of its cells
-            if j == len(digits):
-                yield from walk(g + 1, 0)
-            elif len(cells) < size:
-                yield from walk(g, j)
-            running[0] -= cells.pop().value
+            if not block_fails():  # a block whose total is not the sum of its cells goes no further
+                if j == len(digits):
+                    walk(g + 1, 0, running + value)
+                elif len(cells) < size:
+                    walk(g, j, running + value)
+            cells.pop()
 
-    yield from walk(0, 0)
+    walk(0, 0, 0)
+    return found
 
 
 def _value(text: str) -> float | int:
