@@ -35,7 +35,7 @@ class MetricPattern:
     sections: tuple[str, ...]
     zero: bool = False  # the pattern states a zero rather than capturing a number
     fallback: bool = False  # used only when no other pattern of the key matched anywhere
-    needs: tuple[str, ...] = ()  # a paragraph without any of these words cannot match (speed)
+    family: str = ""  # a paragraph without any of _NEEDS[family] cannot match (speed)
     about: re.Pattern | None = None  # the sentence must match this
 
 
@@ -46,7 +46,7 @@ _NEEDS = {"requests": ("申请", "办结", "结转", "公开", "处理"), "revie
 def _p(key: str, regex: str, sections: tuple[str, ...], zero: bool = False, fallback: bool = False) -> MetricPattern:
     metric(key)  # a key the registry does not have is a bug here, not a silent miss
     about = _ABOUT_REQUESTS if key.startswith("requests.") else None
-    return MetricPattern(key, re.compile(regex), sections, zero, fallback, _NEEDS[key.split(".")[0]], about)
+    return MetricPattern(key, re.compile(regex), sections, zero, fallback, key.split(".")[0], about)
 
 
 _NOT_SENT = r"[^。；;，,]"  # within a clause
@@ -98,9 +98,12 @@ def text_metrics(doc: Doc) -> dict[str, Metric]:
             text = "".join(raw[i] for i in keep)
         else:
             keep, text = range(len(raw)), raw
+        present = {family for family, words in _NEEDS.items() if any(w in text for w in words)}
         for mp in PATTERNS:
-            if p.section not in mp.sections or not any(k in text for k in mp.needs):
+            if p.section not in mp.sections or mp.family not in present:
                 continue
+            if mp.key in best and best[mp.key][0][0] <= mp.fallback and best[mp.key][0][1] < p.index:
+                continue  # stated in an earlier paragraph: nothing here can come first
             for m in mp.pattern.finditer(text):
                 rank = (mp.fallback, p.index, m.start())
                 if mp.key in best and best[mp.key][0] <= rank:
