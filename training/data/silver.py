@@ -93,15 +93,10 @@ def cluener_docs(n: int, seed: int = 13, corpus: Path | None = None) -> list[Gol
 def load_cluener(path: Path, label: str = "government") -> list[tuple[str, set[tuple[int, int]]]]:
     """CLUENER2020 sentences and their `label` spans as end-exclusive offsets. The files are
     a stream of pretty-printed JSON objects, not one object per line."""
-    decoder = json.JSONDecoder()
-    raw = path.read_text(encoding="utf-8")
-    pos, out = 0, []
-    while pos < len(raw):
-        while pos < len(raw) and raw[pos].isspace():
-            pos += 1
-        if pos >= len(raw):
-            break
-        obj, pos = decoder.raw_decode(raw, pos)
+    from .corpus import json_stream
+
+    out = []
+    for obj in json_stream(path):
         # CLUENER's end offsets are inclusive
         spans = {(s, e + 1) for positions in (obj.get("label", {}).get(label) or {}).values() for s, e in positions}
         out.append((obj["text"], spans))
