@@ -141,3 +141,40 @@ def test_bad_limit_values_are_usage_errors():
     for flag, value in (("--timeout", "-1"), ("--max-memory", "lots"), ("--max-pages", "0")):
         res = run("extract", str(seed(4)), flag, value)
         assert res.returncode == 2 and flag.encode() in res.stderr and b"Traceback" not in res.stderr
+
+
+def test_compare_pairs_records_by_body_and_year(tmp_path):
+    from gongkai.doc import Metric, Record
+    from gongkai.io import record_line
+
+    def rec(source, agency, year, over, fwd):
+        return Record(source=source, agency=agency, year=year,
+                      metrics={"requests.carried_over": Metric(over, None, None, ""),
+                               "requests.carried_forward": Metric(fwd, None, None, "")})
+
+    records = tmp_path / "r.jsonl"
+    records.write_text("".join(record_line(r) + "\n" for r in (
+        rec("b2024", "乙县人民政府", 2024, 3, 1), rec("a2023", "甲区人民政府", 2023, 0, 2),
+        rec("a2024", "甲区人民政府", 2024, 2, 0))), encoding="utf-8")
+    res = run("compare", str(records))
+    out = res.stdout.decode()
+    assert res.returncode == 0, res.stderr
+    assert "甲区人民政府: 2023 (a2023) → 2024 (a2024)" in out and "ok requests.continuity" in out
+    assert "no other report of the same body: 乙县人民政府 2024 (b2024)" in out
+    two = tmp_path / "two.jsonl"
+    two.write_text(record_line(rec("a2023", "甲区人民政府", 2023, 0, 2)) + "\n" +
+                   record_line(rec("b2024", "乙县人民政府", 2024, 3, 1)) + "\n", encoding="utf-8")
+    out = run("compare", str(two)).stdout.decode()
+    assert out.startswith("note: these are reports of different bodies (甲区人民政府 and 乙县人民政府)")
+
+
+def test_command_line_habits():
+    assert run("--version").stdout.decode().startswith("gongkai ")
+    res = run("extract", "x.txt", "--mod", "model")  # no silent abbreviation of --mode/--model
+    assert res.returncode == 2 and b"unrecognized arguments" in res.stderr
+    res = run("extract", "x.txt", "--jobs", "0")
+    assert res.returncode == 2 and b"must be 1 or more" in res.stderr
+    res = run("extract", "x.txt", "--max-bytes", "lots")
+    assert res.returncode == 2 and b"not a size" in res.stderr
+    for command in ("extract", "view", "export", "compare", "evaluate", "annotations"):
+        assert b"examples:" in run(command, "--help").stdout, command
