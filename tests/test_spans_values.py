@@ -80,3 +80,35 @@ def test_values():
     assert date_value("10月29日") == "--10-29"
     assert date_value("二〇一八年三月十八日") == "2018-03-18"
     assert date_value("2025\n年 1 月 1 日") == "2025-01-01"
+
+
+# --- the pattern scan tries each pattern only where a match can start ------------------------
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gongkai.inference.tag.rules import spans as span_rules
+from gongkai.inference.tag.rules.gazetteer import build_automaton
+
+_TRICKY = st.sampled_from(list("0123456789零〇○一二两三四五六七八九十百千第年月日号元%成超占比件人次个万亿余多 ,.\n\t-/至~—:度底a")
+                          + ["百分之", "个百分点", "2023年", "二〇二三年", "万元", "12月31日"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_TRICKY, max_size=30).map("".join), st.integers(0, 3))
+def test_scan_finds_what_finditer_finds(text, cut):
+    """`_scan` is an optimisation of `finditer`: the same matches on any text, any range."""
+    start, end = min(cut, len(text)), max(min(cut, len(text)), len(text) - cut)
+    for _, pattern, starts in span_rules._SCANS:
+        assert [m.span() for m in span_rules._scan(pattern, starts, text, start, end)] == \
+               [m.span() for m in pattern.finditer(text, start, end)]
+
+
+def test_gazetteer_longest_component_at_each_place():
+    automaton = build_automaton()
+    text = "平潭综合实验区人力资源和社会保障局"
+    found = automaton.longest(text)
+    assert found[0].length == 2 and found[0].kind == "region"  # 平潭
+    assert all(text[i:i + c.length] in automaton.words for i, c in found.items())
+    # a window reports the window's places in the text's offsets
+    assert automaton.longest(text, 7) == {i: c for i, c in found.items() if i >= 7 and i + c.length <= len(text)}

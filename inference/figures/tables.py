@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import ahocorasick
+import ahocorasick_rs
 
 from gongkai.doc import Doc, Entity, Metric
 from gongkai.inference.figures import readings as rd
@@ -118,10 +118,10 @@ def find_anchors(text: str) -> list[Anchor]:
     removed, so a label wrapped over two lines (…其政府信\\n息公开申请) is still one label.
     One Aho-Corasick pass finds each label's keyword; only there is the label's pattern tried."""
     squeezed, to_text = _squeeze(text)
-    automaton, patterns = _anchor_index()
+    automaton, keyword_rows, patterns = _anchor_index()
     found: set[tuple[int, int, int]] = set()
-    for last, (keyword, rows) in automaton.iter(squeezed):
-        first = last - len(keyword) + 1
+    for k, first, end in automaton.find_matches_as_indexes(squeezed, overlapping=True):
+        rows, last = keyword_rows[k], end - 1
         for n in rows:
             reach = _HEADER_REACH if ROWS[n].table == "t4" else _LABEL_REACH
             for m in patterns[n].finditer(squeezed, max(0, first - _BEFORE_KEYWORD), min(len(squeezed), first + reach)):
@@ -166,15 +166,12 @@ def _squeeze(text: str):
 @lru_cache(maxsize=1)
 def _anchor_index():
     """The keyword automaton and the compiled label patterns (built once: constant data)."""
-    automaton = ahocorasick.Automaton()
     by_keyword: dict[str, list[int]] = {}
     for n, row in enumerate(ROWS):
         for keyword in label_keywords(row.label):
             by_keyword.setdefault(keyword, []).append(n)
-    for keyword, rows in by_keyword.items():
-        automaton.add_word(keyword, (keyword, rows))
-    automaton.make_automaton()
-    return automaton, [re.compile(row.label) for row in ROWS]
+    automaton = ahocorasick_rs.AhoCorasick(list(by_keyword))
+    return automaton, list(by_keyword.values()), [re.compile(row.label) for row in ROWS]
 
 
 def label_keywords(label: str) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ def layout_warnings(doc: Doc, texts: list[str]) -> list[str]:
             level, _ = split_marker(texts[i])
             marker = texts[i].strip()[:1] if level == "top" else ""
             warnings.append(f"section {marker} ({p.section}) has a heading but no content (table lost?)".replace("  ", " "))
-    images = sorted({m.group() for t in texts for m in _IMAGE_NAME.finditer(t)})
+    images = sorted({m.group() for t in texts if "." in t for m in _IMAGE_NAME.finditer(t)})
     if images:
         warnings.append(f"table lost: replaced by image file name(s) {', '.join(images[:5])}")
     empty_rows = sum(1 for t in texts if _EMPTY_ROW.match(t.strip()))

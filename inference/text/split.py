@@ -140,7 +140,9 @@ def _cut_inline(text: str, s: int, e: int) -> list[tuple[int, int]]:
             cuts.add(m.end())
     for m in _CHROME_RUN.finditer(text, s, e):  # 微信 微博 QQ空间 … 相关链接： -->
         cuts.update((m.start(), m.end()))
-    for m in INLINE_APPENDIX.finditer(text, s, e):
+    # The pattern has no literal start and scans every place; most lines hold neither word.
+    appendix = text.find("情况统计表", s, e) >= 0 or text.find("指标名称", s, e) >= 0
+    for m in (INLINE_APPENDIX.finditer(text, s, e) if appendix else ()):
         prev = text[m.start() - 1] if m.start() > s else "。"
         if m.group() == "指标名称" or m.group().startswith("附件") or prev in _SENTENCE_END or prev.isspace():
             cuts.add(m.start())

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import ahocorasick
+import ahocorasick_rs
 
 REGION, ZONE, LEVEL, STEM, WEAK, SUFFIX, NAME = "region", "zone", "level", "stem", "weak", "suffix", "name"
 
@@ -151,12 +151,39 @@ def department_stems() -> tuple[set[str], set[str]]:
     return strong, weak
 
 
-def build_automaton(extra_regions: set[str] | None = None) -> ahocorasick.Automaton:
+class Automaton:
+    """Every component word, found in one Aho-Corasick pass (ahocorasick_rs, the Rust
+    crate's bindings: on Chinese text, whose alphabet is thousands of characters, it scans
+    about ten times faster than pyahocorasick, and the gazetteer pass was a tenth of the
+    rules path's time)."""
+
+    def __init__(self, words: dict[str, Component]):
+        self.words = list(words)
+        self.components = [words[w] for w in self.words]
+        self._ac = ahocorasick_rs.AhoCorasick(self.words)
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def longest(self, text: str, start: int = 0, end: int | None = None) -> dict[int, Component]:
+        """The longest component starting at each place of text[start:end] (text offsets)."""
+        end = len(text) if end is None else end
+        segment = text[start:end] if (start, end) != (0, len(text)) else text
+        comps = self.components
+        out: dict[int, Component] = {}
+        for n, s, e in self._ac.find_matches_as_indexes(segment, overlapping=True):
+            here = out.get(start + s)
+            if here is None or here.length < e - s:
+                out[start + s] = comps[n]
+        return out
+
+
+def build_automaton(extra_regions: set[str] | None = None) -> Automaton:
     """One automaton over every component; a word listed under two kinds keeps the stronger."""
-    automaton = ahocorasick.Automaton()
     strong, weak = department_stems()
+    words: dict[str, Component] = {}
     # Later kinds override earlier ones for the same word.
-    for kind, words in (
+    for kind, group in (
         (WEAK, weak),
         (REGION, region_names() | (extra_regions or set())),
         (LEVEL, set(LEVELS)),
@@ -165,7 +192,6 @@ def build_automaton(extra_regions: set[str] | None = None) -> ahocorasick.Automa
         (SUFFIX, set(SUFFIXES)),
         (NAME, set(NAMES)),
     ):
-        for word in words:
-            automaton.add_word(word, Component(kind, len(word)))
-    automaton.make_automaton()
-    return automaton
+        for word in group:
+            words[word] = Component(kind, len(word))
+    return Automaton(words)

@@ -127,7 +127,7 @@ def _looks_like_heading(text: str) -> bool:
 
 def _mark_chrome(paragraphs: list[Paragraph], texts: list[str], body: list[int]) -> None:
     for i in body:
-        if CHROME.search(texts[i]) and len(texts[i]) <= 80 and not METADATA.match(texts[i]):
+        if len(texts[i]) <= 80 and CHROME.search(texts[i]) and not METADATA.match(texts[i]):
             _set(paragraphs[i], "boilerplate", CARRIED_CONFIDENCE)
     # Trailing site chrome: short non-sentences after the last section's content, but never
     # the first paragraph after a heading (六、其他需要报告的事项 / 无).

@@ -45,6 +45,36 @@ DATE_RE = re.compile(
     rf"|(?<![\d年.])\d{{1,2}}{_SP}(?:至|-|~|—){_SP}\d{{1,2}}{_SP}月(?!\d)"
     rf"|(?<![\d年.])\d{{1,2}}{_SP}月{_SP}\d{{1,2}}{_SP}[日号](?!\d)"
 )
+# Where a match of each pattern can start. The patterns begin with a look-behind, so `re`
+# would try them at every character; these places are found by one fast scan instead and
+# the pattern tried only there (`_scan`). Each is a superset of the pattern's possible
+# starts: a digit run's first digit (every number branch forbids a digit before it), a
+# numeral run's first character where the branch forbids a numeral before it, and every
+# character that can start a branch without that guard (MONEY's numerals, 二 of a year in
+# words, 百 of 百分之).
+_CN_CHARS = "零〇○一二两三四五六七八九十百千"
+_SCANS = (
+    ("MONEY", MONEY_RE, re.compile(rf"\d+|[{_CN_CHARS}]")),
+    ("PERCENT", PERCENT_RE, re.compile(r"\d+|百|(?<=[超近达约逾占比])[一二三四五六七八九]")),
+    ("DATE", DATE_RE, re.compile(r"\d+|二")),
+    ("COUNT", COUNT_RE, re.compile(rf"\d+|[{_CN_CHARS}]+")),
+)
+
+
+def _scan(pattern: re.Pattern, starts: re.Pattern, text: str, start: int, end: int):
+    """`pattern.finditer(text, start, end)`, trying the pattern only where `starts` says a
+    match can begin (same matches: leftmost first, none overlapping)."""
+    pos = start
+    for c in starts.finditer(text, start, end):
+        i = c.start()
+        if i < pos:
+            continue
+        m = pattern.match(text, i, end)
+        if m:
+            yield m
+            pos = m.end()
+
+
 _CN_COUNT_SKIP = re.compile(r"^(?:[一两百千十〇零○])(?:余|多)?[^\d]|^[零〇○一二两三四五六七八九十百千]+(?:类|届)$")  # 一个, 两微, 三类内部事务信息, 二十届
 
 # A table row: cells separated by tabs or pipes. Bare numbers in cells are COUNTs.
@@ -140,8 +170,8 @@ class RuleSpanTagger:
         """All spans in text[start:end] (view offsets), overlaps resolved."""
         end = len(text) if end is None else end
         found: list[_Match] = []
-        for label, pattern in (("MONEY", MONEY_RE), ("PERCENT", PERCENT_RE), ("DATE", DATE_RE), ("COUNT", COUNT_RE)):
-            for m in pattern.finditer(text, start, end):
+        for label, pattern, starts in _SCANS:
+            for m in _scan(pattern, starts, text, start, end):
                 s, e = trim(text, m.start(), m.end())
                 if label == "COUNT" and _skip_count(text, s, e):
                     continue
@@ -167,10 +197,7 @@ class RuleSpanTagger:
 
     def _agencies(self, text: str, start: int, end: int) -> list[_Match]:
         """Chains of contiguous components ending in a suffix: 南岗区|营商环境建设监督|局."""
-        longest: dict[int, gz.Component] = {}
-        # Matches come by increasing end, so of those starting at one place the longest comes last.
-        for e, comp in self.automaton.iter(text, start, end):
-            longest[e + 1 - comp.length] = comp
+        longest = self.automaton.longest(text, start, end)
         out: list[_Match] = []
         consumed = start
         dead: set[int] = set()  # where an unclosed chain had a component: a chain from there fails alike
