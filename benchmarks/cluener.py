@@ -10,7 +10,7 @@ CLUENER's annotators tag some bare place names as government, so this measures t
 
 --finetune: how much Chinese the base encoder knows. It fine-tunes the base (default:
 model/base if shipped, else the shipped tagger's encoder) on CLUENER train, all ten labels,
-BIO with a softmax head, and prints seqeval dev F1 overall and per label; the last line is
+BIO with a softmax (or `--head crf`) head, and prints seqeval dev F1 overall and per label; the last line is
 `cluener finetune: overall F1 X government F1 Y`. Reference points from the CLUENER2020
 paper: BiLSTM-CRF from scratch 70.0 overall / 77.25 government, bert-base 78.8 / 87.0.
 """
@@ -37,10 +37,11 @@ def finetune(args) -> None:
     root = Path(args.corpus) / "ner" / "cluener2020"
     train, dev = load_cluener_all(root / "train.json"), load_cluener_all(root / "dev.json")
     ner = NerArguments(base=args.base or default_base(), out=args.out, epochs=args.epochs, batch_size=args.batch_size,
-                       lr=args.lr, max_train=args.max_train, bf16=not args.fp32, seed=args.seed)
+                       lr=args.lr, max_train=args.max_train, bf16=not args.fp32, seed=args.seed, head=args.head,
+                       head_lr=args.head_lr)
     res = run(ner, train, dev, list(CLUENER_LABELS))
     print(f"base {ner.base}: {res['train_sentences']} train, {res['dev_sentences']} dev sentences; "
-          f"{res['steps']} steps, batch {ner.batch_size}, lr {ner.lr}, {res['minutes']} min")
+          f"{res['steps']} steps, batch {ner.batch_size}, lr {ner.lr}, head {ner.head}, {res['minutes']} min")
     for label, s in res["labels"].items():
         print(f"  {label:<13} F1 {s['f1']:.3f}  ({s['support']})")
     if args.json:
@@ -82,6 +83,8 @@ def main() -> None:
     ap.add_argument("--max-train", type=int, default=0, help="at most this many train sentences (0: all)")
     ap.add_argument("--fp32", action="store_true", help="no bf16 autocast")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--head", choices=("softmax", "crf"), default="softmax", help="--finetune: the tagging head")
+    ap.add_argument("--head-lr", type=float, default=0.0, help="--finetune: the new head's learning rate (0: --lr)")
     ap.add_argument("--json", help="--finetune: also write the figures here")
     args = ap.parse_args()
     finetune(args) if args.finetune else zero_shot(args)

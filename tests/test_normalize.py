@@ -32,3 +32,15 @@ def test_width_folding_is_one_to_one():
     view = normalize(orig)
     assert view.text == "主动公开信息4966条,占比99.1%"
     assert view.starts is None and len(view.text) == len(orig)
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gongkai.inference.text import normalize as _normalize
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from([chr(c) for c in _normalize._WIDTH] + list("政府信息ab1 \n，。")), max_size=40))
+def test_fold_width_is_the_translation_table(text):
+    assert _normalize.fold_width(text) == text.translate(_normalize._WIDTH_TABLE)

@@ -99,8 +99,8 @@ _TRICKY = st.sampled_from(list("0123456789零〇○一二两三四五六七八�
 def test_scan_finds_what_finditer_finds(text, cut):
     """`_scan` is an optimisation of `finditer`: the same matches on any text, any range."""
     start, end = min(cut, len(text)), max(min(cut, len(text)), len(text) - cut)
-    for _, pattern, starts in span_rules._SCANS:
-        assert [m.span() for m in span_rules._scan(pattern, starts, text, start, end)] == \
+    for _, pattern, starts, needs in span_rules._SCANS:
+        assert [m.span() for m in span_rules._scan(pattern, starts, text, start, end, needs)] == \
                [m.span() for m in pattern.finditer(text, start, end)]
 
 

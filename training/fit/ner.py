@@ -1,4 +1,4 @@
-"""Fine-tune an encoder for character-level NER (BIO, softmax head) and score it with
+"""Fine-tune an encoder for character-level NER (BIO; a softmax or a CRF head) and score it with
 seqeval: the public-benchmark check of a base encoder (`benchmarks/cluener.py --finetune`),
 in the manner of the Hugging Face token-classification example (argument dataclass, a
 Dataset, `DataCollatorForTokenClassification`, `Trainer`, seqeval at the end).
@@ -28,6 +28,10 @@ class NerArguments:
     max_train: int = field(default=0, metadata={"help": "use at most this many training sentences (0: all)"})
     bf16: bool = field(default=True, metadata={"help": "bf16 autocast (fast on CPUs with AMX and on GPUs)"})
     seed: int = field(default=13, metadata={"help": "random seed"})
+    head: str = field(default="softmax", metadata={
+        "help": "softmax (a tag per token) or crf (pytorch-crf: tag transitions learnt, Viterbi decoding)"})
+    head_lr: float = field(default=0.0, metadata={
+        "help": "learning rate of the new head and the CRF's transitions (0: the same as --lr)"})
 
 
 class TokenDataset(torch.utils.data.Dataset):
@@ -66,6 +70,53 @@ def bio(text: str, spans: list[tuple[int, int, str]]) -> list[str]:
     return tags
 
 
+def crf_model_class():
+    """BERT with a linear emission layer and a CRF over the characters ([CLS], [SEP] and
+    padding left out: the CRF's mask must start at the first step). Built on call so that
+    importing this module needs neither transformers nor pytorch-crf."""
+    from torchcrf import CRF
+    from transformers import BertModel, BertPreTrainedModel
+    from transformers.modeling_outputs import TokenClassifierOutput
+
+    class BertCrfForTokenClassification(BertPreTrainedModel):
+        def __init__(self, config):
+            super().__init__(config)
+            self.num_labels = config.num_labels
+            self.bert = BertModel(config, add_pooling_layer=False)
+            self.dropout = torch.nn.Dropout(config.hidden_dropout_prob)
+            self.classifier = torch.nn.Linear(config.hidden_size, config.num_labels)
+            self.crf = CRF(config.num_labels, batch_first=True)
+            self.post_init()
+
+        def _init_weights(self, module):
+            # from_pretrained builds on the meta device and initialises only what the
+            # checkpoint lacks, through this method: the CRF's transitions must be named
+            super()._init_weights(module)
+            if isinstance(module, CRF):
+                for param in (module.start_transitions, module.end_transitions, module.transitions):
+                    torch.nn.init.uniform_(param, -0.1, 0.1)
+
+        def forward(self, input_ids=None, attention_mask=None, labels=None, **kwargs):
+            hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            logits = self.classifier(self.dropout(hidden))
+            loss = None
+            if labels is not None:
+                gold = labels[:, 1:]
+                mask = gold != -100
+                # the CRF in float32: its log-sum-exp over paths loses too much in bf16
+                loss = -self.crf(logits[:, 1:].float(), gold.clamp(min=0), mask=mask, reduction="token_mean")
+            return TokenClassifierOutput(loss=loss, logits=logits)
+
+        def decode(self, logits, lengths: list[int]) -> list[list[int]]:
+            """Best tag path of each sentence (`lengths`: its characters, specials excluded)."""
+            steps = logits.shape[1] - 1
+            mask = torch.arange(steps, device=logits.device)[None, :] < torch.tensor(lengths, device=logits.device)[:, None]
+            mask[:, 0] = True  # an empty sentence still needs one step; its tag is dropped
+            return self.crf.decode(logits[:, 1:].float(), mask=mask)
+
+    return BertCrfForTokenClassification
+
+
 def tag_set(labels: list[str]) -> list[str]:
     return ["O"] + [f"{p}-{label}" for label in labels for p in ("B", "I")]
 
@@ -82,9 +133,13 @@ def predict_tags(model, dataset: TokenDataset, tags: list[str], pad_id: int, bat
                                               padding_value=pad_id).to(device)
         with torch.inference_mode(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
             logits = model(input_ids=ids, attention_mask=(ids != pad_id).long()).logits.float()
-        best = logits.argmax(-1).tolist()
-        for r, b in zip(rows, best):
-            out.append([tags[t] for t in b[1:len(r["input_ids"]) - 1]])
+        lengths = [len(r["input_ids"]) - 2 for r in rows]
+        if hasattr(model, "crf"):
+            paths = model.decode(logits, lengths)
+            out.extend([tags[t] for t in path[:n]] for path, n in zip(paths, lengths))
+        else:
+            best = logits.argmax(-1).tolist()
+            out.extend([tags[t] for t in b[1:n + 1]] for b, n in zip(best, lengths))
     return out
 
 
@@ -110,8 +165,11 @@ def finetune(args: NerArguments, train: list[Sentence], dev: list[Sentence], lab
     tokenizer = AutoTokenizer.from_pretrained(args.base)
     config = AutoConfig.from_pretrained(args.base, num_labels=len(tags), id2label=dict(enumerate(tags)),
                                         label2id={t: i for i, t in enumerate(tags)})
-    config.architectures = ["BertForTokenClassification"]
-    model = BertForTokenClassification.from_pretrained(args.base, config=config, dtype=torch.float32)
+    if args.head not in ("softmax", "crf"):
+        raise ValueError(f"--head must be softmax or crf, not {args.head!r}")
+    model_class = crf_model_class() if args.head == "crf" else BertForTokenClassification
+    config.architectures = [model_class.__name__]
+    model = model_class.from_pretrained(args.base, config=config, dtype=torch.float32)
     if args.max_train:
         train = train[: args.max_train]
     train_set = TokenDataset(tokenizer, train, tags, args.max_tokens)
@@ -124,7 +182,15 @@ def finetune(args: NerArguments, train: list[Sentence], dev: list[Sentence], lab
         save_strategy="no", use_cpu=not torch.cuda.is_available(), bf16=args.bf16, report_to=[], seed=args.seed,
         disable_tqdm=True, train_sampling_strategy="group_by_length",
     )
-    trainer = Trainer(model=model, args=training, train_dataset=train_set,
+    optimizers = (None, None)
+    if args.head_lr:  # the head starts from nothing; the encoder only needs nudging
+        head = [p for n, p in model.named_parameters() if not n.startswith("bert.")]
+        body = [p for n, p in model.named_parameters() if n.startswith("bert.")]
+        optimizer = torch.optim.AdamW([{"params": body, "lr": args.lr}, {"params": head, "lr": args.head_lr}],
+                                      weight_decay=0.01)
+        from transformers import get_linear_schedule_with_warmup
+        optimizers = (optimizer, get_linear_schedule_with_warmup(optimizer, max(1, steps // 10), steps))
+    trainer = Trainer(model=model, args=training, train_dataset=train_set, optimizers=optimizers,
                       data_collator=DataCollatorForTokenClassification(tokenizer), processing_class=tokenizer)
     started = time.time()
     trainer.train()
@@ -136,4 +202,5 @@ def finetune(args: NerArguments, train: list[Sentence], dev: list[Sentence], lab
         trainer.save_model(args.out)
     losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
     return {**scores, "steps": steps, "minutes": round(minutes, 2), "train_sentences": len(train_set),
-            "dev_sentences": len(dev_set), "loss_last": losses[-1] if losses else None, "base": args.base}
+            "dev_sentences": len(dev_set), "loss_last": losses[-1] if losses else None, "base": args.base,
+            "head": args.head}

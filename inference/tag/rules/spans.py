@@ -53,17 +53,21 @@ DATE_RE = re.compile(
 # character that can start a branch without that guard (MONEY's numerals, 二 of a year in
 # words, 百 of 百分之).
 _CN_CHARS = "零〇○一二两三四五六七八九十百千"
+# The words a match cannot do without come last: a text without any of them is not scanned.
 _SCANS = (
-    ("MONEY", MONEY_RE, re.compile(rf"\d+|[{_CN_CHARS}]")),
-    ("PERCENT", PERCENT_RE, re.compile(r"\d+|百|(?<=[超近达约逾占比])[一二三四五六七八九]")),
-    ("DATE", DATE_RE, re.compile(r"\d+|二")),
-    ("COUNT", COUNT_RE, re.compile(rf"\d+|[{_CN_CHARS}]+")),
+    ("MONEY", MONEY_RE, re.compile(rf"\d+|[{_CN_CHARS}]"), ("元",)),
+    ("PERCENT", PERCENT_RE, re.compile(r"\d+|百|(?<=[超近达约逾占比])[一二三四五六七八九]"), ("%", "百分", "成")),
+    ("DATE", DATE_RE, re.compile(r"\d+|二"), ()),
+    ("COUNT", COUNT_RE, re.compile(rf"\d+|[{_CN_CHARS}]+"), ()),
 )
 
 
-def _scan(pattern: re.Pattern, starts: re.Pattern, text: str, start: int, end: int):
+def _scan(pattern: re.Pattern, starts: re.Pattern, text: str, start: int, end: int, needs: tuple[str, ...] = ()):
     """`pattern.finditer(text, start, end)`, trying the pattern only where `starts` says a
-    match can begin (same matches: leftmost first, none overlapping)."""
+    match can begin (same matches: leftmost first, none overlapping); `needs`: words one of
+    which every match holds."""
+    if needs and all(text.find(word, start, end) < 0 for word in needs):
+        return
     pos = start
     for c in starts.finditer(text, start, end):
         i = c.start()
@@ -170,8 +174,8 @@ class RuleSpanTagger:
         """All spans in text[start:end] (view offsets), overlaps resolved."""
         end = len(text) if end is None else end
         found: list[_Match] = []
-        for label, pattern, starts in _SCANS:
-            for m in _scan(pattern, starts, text, start, end):
+        for label, pattern, starts, needs in _SCANS:
+            for m in _scan(pattern, starts, text, start, end, needs):
                 s, e = trim(text, m.start(), m.end())
                 if label == "COUNT" and _skip_count(text, s, e):
                     continue
