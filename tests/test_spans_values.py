@@ -112,3 +112,15 @@ def test_gazetteer_longest_component_at_each_place():
     assert all(text[i:i + c.length] in automaton.words for i, c in found.items())
     # a window reports the window's places in the text's offsets
     assert automaton.longest(text, 7) == {i: c for i, c in found.items() if i >= 7 and i + c.length <= len(text)}
+
+
+def test_word_search_windows_lose_and_double_nothing():
+    from gongkai.inference.text.search import WordSearch
+
+    search = WordSearch(["人民政府", "政府", "区人民政府办公室", "办公室"])
+    text = "平潭综合实验区人民政府办公室和区政府" * 7
+    whole = sorted(search.finditer(text, window=10 ** 6))
+    assert len(whole) == 7 * 5
+    for window in (1, 3, 7, 16):
+        assert sorted(search.finditer(text, window=window)) == whole
+        assert sorted(search.finditer(text, 5, 60, window=window)) == [m for m in whole if m[1] >= 5 and m[2] <= 60]

@@ -15,12 +15,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import ahocorasick_rs
 
 from gongkai.doc import Doc, Entity, Metric
 from gongkai.inference.figures import readings as rd
 from gongkai.inference.figures.solve import Equality, agreed, agreed_value, settle
 from gongkai.inference.figures.values import fill_values
+from gongkai.inference.text.search import WordSearch
 from gongkai.metric_keys import APPLICANT_COLUMNS, OUTCOMES, RESULTS, ROWS, RowDef, metric
 from gongkai.overlap import Occupied
 
@@ -120,7 +120,7 @@ def find_anchors(text: str) -> list[Anchor]:
     squeezed, to_text = _squeeze(text)
     automaton, keyword_rows, patterns = _anchor_index()
     found: set[tuple[int, int, int]] = set()
-    for k, first, end in automaton.find_matches_as_indexes(squeezed, overlapping=True):
+    for k, first, end in automaton.finditer(squeezed):
         rows, last = keyword_rows[k], end - 1
         for n in rows:
             reach = _HEADER_REACH if ROWS[n].table == "t4" else _LABEL_REACH
@@ -170,7 +170,7 @@ def _anchor_index():
     for n, row in enumerate(ROWS):
         for keyword in label_keywords(row.label):
             by_keyword.setdefault(keyword, []).append(n)
-    automaton = ahocorasick_rs.AhoCorasick(list(by_keyword))
+    automaton = WordSearch(list(by_keyword))
     return automaton, list(by_keyword.values()), [re.compile(row.label) for row in ROWS]
 
 

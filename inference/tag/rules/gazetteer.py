@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import ahocorasick_rs
+from gongkai.inference.text.search import WordSearch
 
 REGION, ZONE, LEVEL, STEM, WEAK, SUFFIX, NAME = "region", "zone", "level", "stem", "weak", "suffix", "name"
 
@@ -160,21 +160,19 @@ class Automaton:
     def __init__(self, words: dict[str, Component]):
         self.words = list(words)
         self.components = [words[w] for w in self.words]
-        self._ac = ahocorasick_rs.AhoCorasick(self.words)
+        self._search = WordSearch(self.words)
 
     def __len__(self) -> int:
         return len(self.words)
 
     def longest(self, text: str, start: int = 0, end: int | None = None) -> dict[int, Component]:
         """The longest component starting at each place of text[start:end] (text offsets)."""
-        end = len(text) if end is None else end
-        segment = text[start:end] if (start, end) != (0, len(text)) else text
         comps = self.components
         out: dict[int, Component] = {}
-        for n, s, e in self._ac.find_matches_as_indexes(segment, overlapping=True):
-            here = out.get(start + s)
+        for n, s, e in self._search.finditer(text, start, end):
+            here = out.get(s)
             if here is None or here.length < e - s:
-                out[start + s] = comps[n]
+                out[s] = comps[n]
         return out
 
 
