@@ -13,7 +13,7 @@
 # Settings (environment): SIZE (L4-H256: the size that can ship ≤ 25 MB and run ≥ 50k chars/s on
 # 2 cores; L6-H384 for a bigger base), MINUTES of pretraining (7), BATCH (256), LR (1e-3),
 # BASE (continue from this folder, e.g. model/shipped; default a fresh encoder with the
-# project's per-character vocabulary), NER_EPOCHS (3; 0 skips the CLUENER check), OUT ($OUT).
+# project's per-character vocabulary), NER_EPOCHS (6, CRF head: the best CPU recipe; 0 skips the CLUENER check), OUT ($OUT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${GONGKAI_CORPUS:-runs/corpus}
@@ -23,6 +23,8 @@ if [ "${1:-}" = "--prepare" ]; then
   mkdir -p "$corpus/ner"
   cp -r "$src/pretrain" "$src/reports" "$src/seeds" "$corpus/" 2>/dev/null || cp -r "$src/pretrain" "$src/reports" "$corpus/"
   for d in cluener2020 msra peoples_daily; do cp -r "$src/ner/$d" "$corpus/ner/"; done
+  # the CRF head's one pure-Python dependency, for a device machine without an index
+  pip download -q --no-deps "pytorch-crf>=0.7.2" -d "$corpus/wheels"
   du -sh "$corpus"
   exit 0
 fi
@@ -43,6 +45,9 @@ if ! python -c "import gongkai.training" 2>/dev/null; then
     export PYTHONPATH=$(dirname "$tree")${PYTHONPATH:+:$PYTHONPATH}
   fi
 fi
+python -c "import torchcrf" 2>/dev/null || pip install -q --no-deps --no-index --find-links "$corpus/wheels" pytorch-crf 2>/dev/null || true
+head=crf
+python -c "import torchcrf" 2>/dev/null || { head=softmax; echo "pytorch-crf missing: the CLUENER check uses a softmax head"; }
 python - <<'EOF'
 import torch
 print("device:", torch.cuda.get_device_name(0) if torch.cuda.is_available() else "CPU", "| torch", torch.__version__)
@@ -68,8 +73,9 @@ model.half().save_pretrained(dst, max_shard_size="15MB")  # files back from $OUT
 AutoTokenizer.from_pretrained(src).save_pretrained(dst)
 print("base saved:", dst, sum(p.numel() for p in model.parameters()) / 1e6, "M parameters")
 EOF
-if [ "${NER_EPOCHS:-3}" != "0" ]; then
-  python benchmarks/cluener.py --finetune --base "$run/final" --epochs "${NER_EPOCHS:-3}" --lr "${NER_LR:-3e-4}" \
+if [ "${NER_EPOCHS:-6}" != "0" ]; then
+  python benchmarks/cluener.py --finetune --base "$run/final" --epochs "${NER_EPOCHS:-6}" --lr "${NER_LR:-3e-4}" \
+    --head "$head" --head-lr 3e-3 \
     --json "$out/cluener.json" 2>&1 | grep -v -E "^(Loading|Writing)" | tee "$out/cluener.log"
 fi
 ls -la "$out" "$out/base"

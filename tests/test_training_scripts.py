@@ -166,3 +166,10 @@ def test_ner_finetune_scores_with_seqeval(tmp_path):
                    sentences[:2], ["government"])
     assert res["labels"]["government"]["support"] == 2 and 0 <= res["f1"] <= 1
     assert res["f1"] > 0.4  # learnt the two names (train = dev here: the loop works, not a score)
+    # the CRF head: its transitions initialised (not the meta device's garbage), a finite loss, a path per sentence
+    crf = finetune(NerArguments(base=str(base), epochs=30, batch_size=8, lr=3e-3, bf16=False, head="crf",
+                                head_lr=1e-2), sentences, sentences[:2], ["government"])
+    assert crf["head"] == "crf" and crf["loss_last"] is not None and crf["loss_last"] == crf["loss_last"]
+    assert crf["f1"] > 0.4
+    with pytest.raises(ValueError, match="--head"):
+        finetune(NerArguments(base=str(base), head="lstm"), sentences, sentences[:2], ["government"])
