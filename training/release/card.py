@@ -38,6 +38,7 @@ def card_text(config: dict, training: dict, table: list[dict] | None = None, spe
         f"{training.get('minutes')} min on {training.get('device', 'CPU')}; loss {training.get('loss_first')} → "
         f"{training.get('loss_last')}",
         "- the gold test split (annotations/gold/test.jsonl) is never trained on.",
+        *_base_score(training.get("base_cluener")),
     ]
     if table:
         heads = ["section acc"] + list(SPAN_LABELS) + ["span micro F1"]
@@ -75,3 +76,12 @@ def write_card(folder: Path, table: list[dict] | None = None, speed: dict | None
     info_path = folder / "training.json"
     training = json.loads(info_path.read_text(encoding="utf-8")) if info_path.exists() else {}
     (folder / "README.md").write_text(card_text(config, training, table, speed), encoding="utf-8")
+
+
+def _base_score(score: dict | None) -> list[str]:
+    """What the base knew before this fine-tuning: its CLUENER2020 fine-tune (benchmarks/cluener.py)."""
+    if not score:
+        return []
+    return [f"- the base's Chinese, measured: fine-tuned alone on CLUENER2020 train ({score.get('head', 'softmax')} head, "
+            f"{score.get('steps')} steps), dev F1 overall {score['f1']:.3f}, government "
+            f"{score['labels']['government']['f1']:.3f} (`python benchmarks/cluener.py --finetune --base BASE`)"]

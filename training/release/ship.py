@@ -94,9 +94,18 @@ def main() -> None:
     ap.add_argument("--out", default=str(SHIPPED))
     ap.add_argument("--no-measure", action="store_true", help="skip the figures in the model card")
     ap.add_argument("--no-onnx", action="store_true", help="ship no int8 ONNX graph (torch at inference)")
+    ap.add_argument("--base-cluener", help="the JSON of `benchmarks/cluener.py --finetune --json` on the run's base")
     args = ap.parse_args()
     out = Path(args.out)
     ship(Path(args.run), out, onnx=not args.no_onnx)
+    if args.base_cluener:
+        import json
+
+        info_path = out / "training.json"
+        info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.exists() else {}
+        score = json.loads(Path(args.base_cluener).read_text(encoding="utf-8"))
+        info["base_cluener"] = {k: score[k] for k in ("f1", "labels", "steps", "head", "base") if k in score}
+        info_path.write_text(json.dumps(info, indent=1, ensure_ascii=False), encoding="utf-8")
     agreement = None if args.no_onnx else int8_agreement(out)
     table, speed = (None, None) if args.no_measure else measure(out)
     if speed is not None:
