@@ -95,9 +95,12 @@ def main() -> None:
     ap.add_argument("--no-measure", action="store_true", help="skip the figures in the model card")
     ap.add_argument("--no-onnx", action="store_true", help="ship no int8 ONNX graph (torch at inference)")
     ap.add_argument("--base-cluener", help="the JSON of `benchmarks/cluener.py --finetune --json` on the run's base")
+    ap.add_argument("--card-only", action="store_true",
+                    help="RUN is a shipped folder: measure it again and rewrite its card (no copy, no export)")
     args = ap.parse_args()
-    out = Path(args.out)
-    ship(Path(args.run), out, onnx=not args.no_onnx)
+    out = Path(args.run) if args.card_only else Path(args.out)
+    if not args.card_only:
+        ship(Path(args.run), out, onnx=not args.no_onnx)
     if args.base_cluener:
         import json
 
