@@ -29,15 +29,10 @@ def name_ocr_cells(doc: Doc) -> None:
         rel = by_name.get(check.name)
         if check.ok or rel is None:
             continue
-        read = []
-        for key in rel.plus + rel.minus:
-            m = doc.metrics.get(key)
-            if m is None or m.start is None:
-                continue
-            probe = Entity("COUNT", m.start, m.end, doc.text[m.start:m.end])
-            ocr_confidence([probe], doc.ocr_confidences)
-            if probe.confidence < 1.0:
-                read.append((probe.confidence, key, probe.text))
+        probes = {key: Entity("COUNT", m.start, m.end, doc.text[m.start:m.end])
+                  for key in rel.plus + rel.minus if (m := doc.metrics.get(key)) is not None and m.start is not None}
+        ocr_confidence(list(probes.values()), doc.ocr_confidences)  # one pass over the ranges for the check
+        read = [(probe.confidence, key, probe.text) for key, probe in probes.items() if probe.confidence < 1.0]
         if read:
             cells = "; ".join(f"{key} '{text}' read at {conf:.2f}" for conf, key, text in sorted(read))
             check.detail += f" (OCR: {cells})"

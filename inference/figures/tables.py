@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-
 from gongkai.doc import Doc, Entity, Metric
 from gongkai.inference.figures import readings as rd
 from gongkai.inference.figures.solve import Equality, agreed, agreed_value, settle

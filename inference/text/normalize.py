@@ -25,7 +25,6 @@ _WIDTH_TABLE = str.maketrans(_WIDTH)
 # character of a mostly-Chinese text, which took twice as long.
 _WIDTH_RUN = re.compile("[" + "".join(re.escape(chr(c)) for c in _WIDTH) + "]+")
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 

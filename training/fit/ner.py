@@ -188,8 +188,7 @@ def finetune(args: NerArguments, train: list[Sentence], dev: list[Sentence], lab
         body = [p for n, p in model.named_parameters() if n.startswith("bert.")]
         optimizer = torch.optim.AdamW([{"params": body, "lr": args.lr}, {"params": head, "lr": args.head_lr}],
                                       weight_decay=0.01)
-        from transformers import get_linear_schedule_with_warmup
-        optimizers = (optimizer, get_linear_schedule_with_warmup(optimizer, max(1, steps // 10), steps))
+        optimizers = (optimizer, None)  # the schedule: Trainer's, from `training` (warm-up, linear decay)
     trainer = Trainer(model=model, args=training, train_dataset=train_set, optimizers=optimizers,
                       data_collator=DataCollatorForTokenClassification(tokenizer), processing_class=tokenizer)
     started = time.time()
